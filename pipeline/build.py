@@ -1,0 +1,216 @@
+"""Build the database from input files: every input processed, logged, and written at once.
+
+The database is written to a temporary file beside the target and renamed over it
+only when complete, so a failed build never leaves a half-written database.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlite_utils
+
+from . import __version__
+from .load import SUPPORTED_SUFFIXES, sha256_of
+from .process import Outcome, process_file
+from .schema import REPORT_TABLES, TABLES, column_names, enable_search, ensure_schema
+
+IGNORED_NAMES = {"manifest.csv", "readme.md", "readme.txt", "license", "licence"}
+
+
+class UsageError(Exception):
+    pass
+
+
+@dataclass
+class BuildSummary:
+    db_path: str
+    outcomes: list = field(default_factory=list)
+    validations_passed: int = 0
+    validations_failed: int = 0
+    failed_rules: list = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.count("rejected") or self.count("error") else 0
+
+    def lines(self) -> list[str]:
+        text = (f"{self.db_path}: {self.count('ok')} reports loaded, {self.count('duplicate')} duplicates, "
+                f"{self.count('rejected')} rejected, {self.count('error')} errors; validations: "
+                f"{self.validations_passed} passed, {self.validations_failed} failed")
+        return [text] + [f"  validation failed: {r}" for r in self.failed_rules]
+
+
+def discover(paths) -> list[Path]:
+    """Input files from files and folders (folders: .pdf, .txt, .md files, recursively, sorted)."""
+    found = []
+    for given in paths:
+        path = Path(given)
+        if not path.exists():
+            raise UsageError(f"no such file or folder: {given}")
+        if path.is_dir():
+            found.extend(sorted(
+                p for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+                and p.name.lower() not in IGNORED_NAMES
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)))
+        else:
+            found.append(path)
+    unique, seen = [], set()
+    for path in found:
+        key = os.path.normpath(str(path))
+        if key not in seen:
+            seen.add(key)
+            unique.append(path)
+    return unique
+
+
+def manifest_urls(files) -> dict:
+    """source_url per file from a manifest.csv beside it, where one exists."""
+    urls = {}
+    for folder in {f.parent for f in files}:
+        manifest = folder / "manifest.csv"
+        if manifest.exists():
+            with open(manifest, newline="", encoding="utf-8") as handle:
+                for row in csv.DictReader(handle):
+                    if row.get("source_url"):
+                        urls[os.path.normpath(str(folder / row["file"]))] = row["source_url"]
+    return urls
+
+
+def run_all(files, *, echo=None, **options) -> list[Outcome]:
+    outcomes, first_by_hash = [], {}
+    for path in files:
+        try:
+            sha = sha256_of(path)
+        except OSError as exc:
+            outcomes.append(Outcome(str(path), None, "error", f"cannot read the file ({exc.strerror}): check its permissions"))
+            continue
+        if sha in first_by_hash:
+            outcomes.append(Outcome(str(path), sha, "duplicate",
+                                    f"same content (SHA-256) as {first_by_hash[sha]}: loaded once, from that file"))
+            continue
+        first_by_hash[sha] = str(path)
+        outcomes.append(process_file(path, sha256=sha, **options))
+        if echo:
+            echo(outcomes[-1])
+    return outcomes
+
+
+def assign_ids(outcomes) -> None:
+    """Make report ids unique: a second report with the same slug gets `-2`, and so on,
+    in order of content hash so the result does not depend on input order."""
+    loaded = sorted((o for o in outcomes if o.status == "ok"), key=lambda o: (o.result["report"]["id"], o.sha256))
+    used = {}
+    for outcome in loaded:
+        base = outcome.result["report"]["id"]
+        used[base] = used.get(base, 0) + 1
+        if used[base] > 1:
+            outcome.result["report"]["id"] = f"{base}-{used[base]}"
+
+
+def stored_result(outcome: Outcome) -> dict:
+    """The reviewed JSON for extracted/: everything but the full text and timings."""
+    result = {key: value for key, value in outcome.result.items() if key != "passages"}
+    return json.loads(json.dumps(result, sort_keys=True, ensure_ascii=False))
+
+
+def write_database(db_path: Path, outcomes, urls) -> BuildSummary:
+    summary = BuildSummary(str(db_path), outcomes)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp_name = tempfile.mkstemp(prefix=db_path.name + ".", suffix=".tmp", dir=db_path.parent)
+    os.close(handle)
+    try:
+        db = sqlite_utils.Database(tmp_name)
+        ensure_schema(db)
+        loaded = sorted((o for o in outcomes if o.status == "ok"), key=lambda o: o.result["report"]["id"])
+        counters = {table: 0 for table in TABLES}
+
+        def insert(table, rows, rid=None):
+            allowed = set(column_names(table))
+            prepared = []
+            for row in rows:
+                row = {k: v for k, v in row.items() if k in allowed}
+                if rid is not None:
+                    row["report_id"] = rid
+                if "id" in allowed and TABLES[table]["pk"] == "id":
+                    counters[table] += 1
+                    row["id"] = counters[table]
+                prepared.append(row)
+            if prepared:
+                db[table].insert_all(prepared, alter=False)
+
+        for outcome in loaded:
+            report = dict(outcome.result["report"])
+            report["source_url"] = urls.get(os.path.normpath(outcome.path))
+            insert("reports", [report])
+        for outcome in loaded:
+            rid = outcome.result["report"]["id"]
+            insert("metadata_evidence", outcome.result["metadata_evidence"], rid)
+            for table in REPORT_TABLES:
+                insert(table, outcome.result.get(table, []), rid)
+            insert("passages", outcome.result.get("passages", []), rid)
+            insert("cleaning", outcome.result.get("cleaning", []), rid)
+            for row in outcome.result.get("validations", []):
+                if row["passed"]:
+                    summary.validations_passed += 1
+                else:
+                    summary.validations_failed += 1
+                    summary.failed_rules.append(f"{rid}: {row['rule']} (expected {row['expected']}, found {row['found']})")
+        insert("ingest_log", [
+            {"path": o.path, "sha256": o.sha256, "status": o.status, "programme": o.programme,
+             "report_id": o.result["report"]["id"] if o.result else None, "reason": o.reason, "seconds": o.seconds}
+            for o in sorted(outcomes, key=lambda o: o.path)])
+        insert("build_info", [{"key": "pipeline_version", "value": __version__},
+                              {"key": "inputs", "value": str(len(outcomes))},
+                              {"key": "reports", "value": str(len(loaded))}])
+        enable_search(db)
+        db.conn.commit()
+        db.vacuum()
+        db.close()
+        os.replace(tmp_name, db_path)
+    except BaseException:
+        if os.path.exists(tmp_name):
+            os.unlink(tmp_name)
+        raise
+    return summary
+
+
+def write_extracted(extracted_dir: Path, outcomes) -> None:
+    """One JSON per report; stale files from reports no longer built are removed."""
+    extracted_dir.mkdir(parents=True, exist_ok=True)
+    wanted = set()
+    for outcome in outcomes:
+        if outcome.status != "ok":
+            continue
+        name = outcome.result["report"]["id"] + ".json"
+        wanted.add(name)
+        text = json.dumps(stored_result(outcome), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        target = extracted_dir / name
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            tmp = target.with_suffix(".json.tmp")
+            tmp.write_text(text, encoding="utf-8")
+            os.replace(tmp, target)
+    for stale in extracted_dir.glob("*.json"):
+        if stale.name not in wanted:
+            stale.unlink()
+
+
+def build(paths, db_path, *, extracted_dir=None, echo=None, **options) -> BuildSummary:
+    files = discover(paths)
+    if not files:
+        raise UsageError("no .pdf, .txt or .md files found in " + ", ".join(map(str, paths)))
+    outcomes = run_all(files, echo=echo, **options)
+    assign_ids(outcomes)
+    summary = write_database(Path(db_path), outcomes, manifest_urls(files))
+    if extracted_dir:
+        write_extracted(Path(extracted_dir), outcomes)
+    return summary

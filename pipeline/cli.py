@@ -1,0 +1,106 @@
+"""inspections: build, inspect and serve the youth justice inspections database."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from . import __version__
+
+
+@click.group()
+@click.version_option(__version__, prog_name="inspections")
+def cli():
+    """Turn HM Inspectorate of Probation youth offending inspection reports (PDF or
+    text exports) into one linked SQLite database, and serve it with Datasette."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--db", "db_path", default="inspections.db", show_default=True, type=click.Path(dir_okay=False),
+              help="Database file to write (replaced atomically when the build completes).")
+@click.option("--extracted-dir", type=click.Path(file_okay=False),
+              help="Also write one reviewed JSON per report here (the project keeps them in extracted/).")
+@click.option("--max-mb", default=100, show_default=True, type=click.IntRange(1), help="Reject inputs larger than this.")
+@click.option("--max-pages", default=500, show_default=True, type=click.IntRange(1), help="Reject PDFs with more pages.")
+@click.option("--pdf-engine", type=click.Choice(["pdfium", "pdfplumber"]), default="pdfium", show_default=True,
+              help="pdfium is ~50x faster; pdfplumber keeps more layout.")
+@click.option("-q", "--quiet", is_flag=True, help="Only print problems and the summary.")
+def build(paths, db_path, extracted_dir, max_mb, max_pages, pdf_engine, quiet):
+    """Build a database from report files and folders (default: corpus/).
+
+    Reads .pdf, .txt and .md files. Every input gets a row in ingest_log; a bad
+    one gets one line on stderr and the others still load. Exit status: 0 when
+    every input loaded, 1 when some were rejected or failed, 2 on a usage error.
+    """
+    from .build import UsageError, build as run_build
+
+    def echo(outcome):
+        if outcome.status == "ok":
+            if not quiet:
+                click.echo(f"ok: {outcome.path}: {outcome.result['report']['id']} ({outcome.programme})", err=True)
+        else:
+            click.echo(f"{outcome.status}: {outcome.path}: {outcome.reason}", err=True)
+
+    try:
+        summary = run_build(list(paths) or ["corpus"], db_path, extracted_dir=extracted_dir, echo=echo,
+                            max_bytes=max_mb * 1024 * 1024, max_pages=max_pages, pdf_engine=pdf_engine)
+    except UsageError as exc:
+        raise click.UsageError(str(exc)) from None
+    for outcome in summary.outcomes:
+        if outcome.status == "duplicate":
+            click.echo(f"duplicate: {outcome.path}: {outcome.reason}", err=True)
+    for line in summary.lines():
+        click.echo(line, err=True)
+    sys.exit(summary.exit_code)
+
+
+@cli.command()
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--passages/--no-passages", default=False, help="Include the full text split into passages.")
+@click.option("--pdf-engine", type=click.Choice(["pdfium", "pdfplumber"]), default="pdfium", show_default=True)
+def extract(path, passages, pdf_engine):
+    """Print one document's extraction as JSON (what build stores for it).
+
+    Exit status 1, with the reason on stderr, when the file is rejected or unreadable.
+    """
+    from .process import process_file
+
+    outcome = process_file(path, pdf_engine=pdf_engine)
+    if outcome.status != "ok":
+        click.echo(f"{outcome.status}: {path}: {outcome.reason}", err=True)
+        sys.exit(1)
+    result = dict(outcome.result)
+    if not passages:
+        result.pop("passages", None)
+    click.echo(json.dumps(result, indent=2, sort_keys=True, ensure_ascii=False))
+
+
+@cli.command()
+@click.option("--db", "db_path", default="inspections.db", show_default=True,
+              type=click.Path(exists=True, dir_okay=False), help="Database to serve.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Interface to bind; 127.0.0.1 keeps it on this machine (see README to publish).")
+@click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535))
+def serve(db_path, host, port):
+    """Serve the database with Datasette, read-only (immutable), with the project's metadata."""
+    from .serve import serve as run_serve
+
+    run_serve(db_path, host, port)
+
+
+@cli.command()
+@click.option("--db", "db_path", default="inspections.db", show_default=True, help="Database file the metadata is for.")
+def metadata(db_path):
+    """Print the Datasette metadata (site, tables, columns) as JSON."""
+    from pathlib import Path
+
+    from .serve import datasette_metadata
+
+    click.echo(json.dumps(datasette_metadata(Path(db_path).stem), indent=2))
+
+
+if __name__ == "__main__":
+    cli()

@@ -1,0 +1,1 @@
+"""Imports every programme extractor so that it registers itself."""

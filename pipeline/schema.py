@@ -1,0 +1,293 @@
+"""The database schema, declared once as data and applied by one idempotent function.
+
+Each table lists its columns as (name, SQLite type, description); the descriptions
+are also what Datasette shows (see `pipeline.serve.datasette_metadata`). Contract
+names (../CONTRACT.md) are stable: add columns, never rename these.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+PROVENANCE = [
+    ("page", int, "1-based page of the source document the value was read from; NULL for a text export without page breaks"),
+    ("line", int, "1-based line of the cleaned document text where the evidence starts (see the `cleaning` table)"),
+    ("evidence", str, "The exact text span (whitespace folded) the value was read from"),
+]
+
+RATING_WORDS = "`Outstanding`, `Good`, `Requires improvement` or `Inadequate`"
+
+TABLES = {
+    "reports": {
+        "description": "One row per inspection report, with its common metadata.",
+        "pk": "id",
+        "columns": [
+            ("id", str, "Slug `YEAR-PROGRAMME-AREA`, lower case, e.g. `2020-yos-2018-southampton`; YEAR is the publication year"),
+            ("title", str, "Report title as printed (line breaks folded)"),
+            ("area", str, "Inspected area as printed, e.g. `Wessex`, `Southampton`"),
+            ("service_id", str, "The canonical youth justice service (→ services.id); NULL until linked"),
+            ("programme", str, "`CCI` (Core Case Inspection, 2009–12), `SQS` (Short Quality Screening, 2012–17), `FJI` (Full Joint Inspection, 2012–17), `YOS-2018` (standards and ratings, 2018–21), `YJS-2021` (refreshed standards, 2021 on) or `unknown`"),
+            ("year", int, "Publication year (else fieldwork year)"),
+            ("publication_date", str, "ISO 8601, only as precise as the report states (`2011-08`, `2013-06-12`)"),
+            ("fieldwork_start", str, "First day or month of fieldwork, ISO 8601 as precise as printed"),
+            ("fieldwork_end", str, "Last day or month of fieldwork, ISO 8601 as precise as printed; NULL when only a start is printed"),
+            ("overall_rating", str, f"Overall rating ({RATING_WORDS}); NULL for programmes without one"),
+            ("lead_inspector", str, "Lead inspector as printed"),
+            ("isbn", str, "ISBN as printed"),
+            ("previous_inspection_year", int, "Year of the previous inspection of the area, where the report states it"),
+            ("classification_evidence", str, "The titles and structures that decided the programme"),
+            ("source_path", str, "The input file, relative to where the build ran"),
+            ("source_sha256", str, "SHA-256 of the input file"),
+            ("source_kind", str, "`pdf` or `text` (a text export of a PDF)"),
+            ("source_url", str, "Public URL of the report where known (corpus/manifest.csv)"),
+            ("pages", int, "Page count of the source; NULL for a text export without page breaks"),
+        ],
+        "fks": [("service_id", "services", "id")],
+    },
+    "metadata_evidence": {
+        "description": "Where each `reports` field was read: one row per report and field.",
+        "pk": ("report_id", "field"),
+        "columns": [
+            ("report_id", str, "→ reports.id"),
+            ("field", str, "The `reports` column, e.g. `publication_date`"),
+            ("value", str, "The value stored in `reports`"),
+            *PROVENANCE,
+        ],
+        "fks": [("report_id", "reports", "id")],
+    },
+    "scores": {
+        "description": "Percentage judgements of Core Case Inspections: headline, criterion and section scores.",
+        "pk": "id",
+        "columns": [
+            ("id", int, "Row number"),
+            ("report_id", str, "→ reports.id"),
+            ("code", str, "`safeguarding`, `risk_of_harm`, `likelihood_of_reoffending` (headline); `1.1` … `3.2` (general criteria); `section-1` … `section-3` (section overall)"),
+            ("label", str, "The score's name as printed"),
+            ("percent", float, "Score, percent 0–100; NULL where a band is printed without a percentage"),
+            ("band", str, "`MINIMUM`, `MODERATE`, `SUBSTANTIAL` or `DRASTIC` (improvement required), or NULL"),
+            ("programme_lowest", float, "Lowest score of all areas inspected to date, percent, where printed"),
+            ("programme_highest", float, "Highest score of all areas inspected to date, percent, where printed"),
+            ("programme_average", float, "Average score of all areas inspected to date, percent, where printed"),
+            ("theme", str, "Shared theme across frameworks (models/themes)"),
+            *PROVENANCE,
+        ],
+        "fks": [("report_id", "reports", "id")],
+    },
+    "ratings": {
+        "description": "Standards ratings of the 2018 and 2021 frameworks, keyed by standard number.",
+        "pk": "id",
+        "columns": [
+            ("id", int, "Row number"),
+            ("report_id", str, "→ reports.id"),
+            ("code", str, "Standard number, `1.1` … `3.4` (more where a framework has them)"),
+            ("standard", str, "Standard name as printed"),
+            ("rating", str, RATING_WORDS),
+            ("score", int, "0 (Inadequate), 1 (Requires improvement), 2 (Good), 3 (Outstanding)"),
+            ("theme", str, "Shared theme across frameworks"),
+            *PROVENANCE,
+        ],
+        "fks": [("report_id", "reports", "id")],
+    },
+    "key_questions": {
+        "description": "Percentage of inspected cases answered 'yes' for each key question.",
+        "pk": "id",
+        "columns": [
+            ("id", int, "Row number"),
+            ("report_id", str, "→ reports.id"),
+            ("code", str, "Key question number, e.g. `2.1.3`"),
+            ("question", str, "Full question text as printed"),
+            ("percent_yes", float, "Percent of cases 'yes', 0–100"),
+            ("theme", str, "Shared theme across frameworks"),
+            *PROVENANCE,
+        ],
+        "fks": [("report_id", "reports", "id")],
+    },
+    "recommendations": {
+        "description": "Recommendations, in report order, with who is asked to act.",
+        "pk": "id",
+        "columns": [
+            ("id", int, "Row number"),
+            ("report_id", str, "→ reports.id"),
+            ("number", int, "1-based order in the report"),
+            ("text", str, "Recommendation text"),
+            ("addressee", str, "Who is asked to act, as printed (`YOT Manager`); NULL where none is named"),
+            *PROVENANCE,
+        ],
+        "fks": [("report_id", "reports", "id")],
+    },
+    "findings": {
+        "description": "Statements of what inspectors found, with any quantity normalised to a 0–1 interval.",
+        "pk": "id",
+        "columns": [
+            ("id", int, "Row number"),
+            ("report_id", str, "→ reports.id"),
+            ("section", str, "Numbered paragraph or heading it sits under (`2.1`, `Key strengths`)"),
+            ("heading", str, "Name of the section or domain, e.g. `Protecting the public`"),
+            ("text", str, "The statement (a sentence or list item)"),
+            ("polarity", str, "`strength`, `improvement` or NULL"),
+            ("quantity_text", str, "The quantity as printed (`almost three-quarters`, `4 out of 22`, `78%`)"),
+            ("proportion_low", float, "Lower end of the quantity's interval, proportion 0–1"),
+            ("proportion_high", float, "Upper end of the quantity's interval, proportion 0–1"),
+            ("count", int, "Number of cases stated or derived"),
+            ("denominator", int, "Number of cases the count is out of"),
+            ("theme", str, "Shared theme across frameworks"),
+            *PROVENANCE,
+        ],
+        "fks": [("report_id", "reports", "id")],
+        "fts": ["text", "section", "heading"],
+    },
+    "samples": {
+        "description": "Sizes of what was inspected.",
+        "pk": "id",
+        "columns": [
+            ("id", int, "Row number"),
+            ("report_id", str, "→ reports.id"),
+            ("kind", str, "`cases`, `court`, `out_of_court`, `children_questionnaires` or `victim_questionnaires`"),
+            ("n", int, "How many"),
+            *PROVENANCE,
+        ],
+        "fks": [("report_id", "reports", "id")],
+    },
+    "context_facts": {
+        "description": "Contextual statistics printed in a report, with their comparator.",
+        "pk": "id",
+        "columns": [
+            ("id", int, "Row number"),
+            ("report_id", str, "→ reports.id"),
+            ("measure", str, "e.g. `reoffending_rate`, `first_time_entrant_rate`, `population`"),
+            ("value", float, "The area's value"),
+            ("unit", str, "`%`, `per 100,000`, `per 1,000`, `people`"),
+            ("comparator_label", str, "What it is compared with, e.g. `England and Wales`"),
+            ("comparator_value", float, "The comparator's value, same unit"),
+            ("note", str, "Period, cohort or source as printed"),
+            *PROVENANCE,
+        ],
+        "fks": [("report_id", "reports", "id")],
+    },
+    "validations": {
+        "description": "Checks of extracted values against the inspectorate's own published rules; failures are reported, never silently corrected.",
+        "pk": "id",
+        "columns": [
+            ("id", int, "Row number"),
+            ("report_id", str, "→ reports.id"),
+            ("rule", str, "Name of the rule checked"),
+            ("expected", str, "What the rule says the value should be"),
+            ("found", str, "What was extracted"),
+            ("passed", int, "1 when the check passed, 0 when it failed"),
+            ("evidence", str, "The text or values the check was made on, and what a failure means"),
+        ],
+        "fks": [("report_id", "reports", "id")],
+    },
+    "passages": {
+        "description": "Full text of every report by paragraph, for full-text search.",
+        "pk": "id",
+        "columns": [
+            ("id", int, "Row number"),
+            ("report_id", str, "→ reports.id"),
+            ("page", int, "1-based page; NULL for a text export without page breaks"),
+            ("section", str, "The heading the paragraph sits under"),
+            ("text", str, "The paragraph, cleaned"),
+            ("line_start", int, "First line of the paragraph in the cleaned document"),
+            ("line_end", int, "Last line of the paragraph in the cleaned document"),
+        ],
+        "fks": [("report_id", "reports", "id")],
+        "fts": ["text", "section"],
+    },
+    "cleaning": {
+        "description": "What the clean stage changed in each report: one row per rule that fired, with an example.",
+        "pk": ("report_id", "rule"),
+        "columns": [
+            ("report_id", str, "→ reports.id"),
+            ("rule", str, "Cleaning rule (pipeline/clean.py), e.g. `homoglyphs`, `markdown_emphasis`"),
+            ("count", int, "How many lines the rule changed"),
+            ("example_before", str, "First line it changed, before"),
+            ("example_after", str, "The same line, after"),
+            ("line", int, "Source line of the example"),
+        ],
+        "fks": [("report_id", "reports", "id")],
+    },
+    "ingest_log": {
+        "description": "What happened to every input file of the last build.",
+        "pk": "path",
+        "columns": [
+            ("path", str, "The input file, as given"),
+            ("sha256", str, "SHA-256 of the file's bytes; NULL when it could not be read"),
+            ("status", str, "`ok`, `duplicate` (same SHA-256 as another input), `rejected` (readable, but not an HMI Probation youth inspection report) or `error` (unreadable)"),
+            ("programme", str, "Programme it was classified as, for `ok` rows"),
+            ("report_id", str, "→ reports.id for `ok` rows"),
+            ("reason", str, "One plain sentence on what happened and what to do"),
+            ("seconds", float, "Time spent on the file (varies between builds)"),
+        ],
+    },
+    "services": {
+        "description": "Youth justice services (YOT / YOS / YJS), the canonical units reports are linked to.",
+        "pk": "id",
+        "columns": [
+            ("id", str, "Slug of the service name"),
+            ("name", str, "Service name"),
+            ("country", str, "`England` or `Wales`"),
+            ("region", str, "Region (England) or `Wales`"),
+            ("gss_codes", str, "ONS GSS codes of the local authorities it covers, comma-separated"),
+        ],
+    },
+    "service_lineage": {
+        "description": "How services split, merged and were renamed.",
+        "pk": ("predecessor_id", "successor_id"),
+        "columns": [
+            ("predecessor_id", str, "→ services.id"),
+            ("successor_id", str, "→ services.id"),
+            ("year", int, "Year of the change"),
+            ("kind", str, "`split`, `merge` or `rename`"),
+            ("evidence", str, "Where the change is stated"),
+        ],
+        "fks": [("predecessor_id", "services", "id"), ("successor_id", "services", "id")],
+    },
+    "build_info": {
+        "description": "How this database was built.",
+        "pk": "key",
+        "columns": [
+            ("key", str, "Setting"),
+            ("value", str, "Value"),
+        ],
+    },
+}
+
+# Tables filled per report, in the order they are written (reports first: foreign keys).
+REPORT_TABLES = ["scores", "ratings", "key_questions", "recommendations", "findings",
+                 "samples", "context_facts", "validations"]
+
+
+def column_names(table: str) -> list[str]:
+    return [name for name, _, _ in TABLES[table]["columns"]]
+
+
+def ensure_schema(db: sqlite_utils.Database) -> None:
+    """Create every table, foreign key and full-text index; safe to run again."""
+    for name, spec in TABLES.items():
+        table = db[name]
+        if not table.exists():
+            table.create({col: typ for col, typ, _ in spec["columns"]}, pk=spec["pk"])
+        else:
+            existing = set(table.columns_dict)
+            for col, typ, _ in spec["columns"]:
+                if col not in existing:
+                    table.add_column(col, typ)
+    for name, spec in TABLES.items():
+        existing = {(fk.column, fk.other_table) for fk in db[name].foreign_keys}
+        wanted = [fk for fk in spec.get("fks", []) if (fk[0], fk[1]) not in existing]
+        if wanted:
+            db.add_foreign_keys([(name, *fk) for fk in wanted])
+    for name, spec in TABLES.items():
+        for col, _, _ in spec["columns"]:
+            if col == "report_id" and name != "ingest_log":
+                db[name].create_index(["report_id"], if_not_exists=True)
+
+
+def enable_search(db: sqlite_utils.Database) -> None:
+    """Full-text indexes, built after the rows are in (the database is immutable once served)."""
+    for name, spec in TABLES.items():
+        if spec.get("fts"):
+            if db[f"{name}_fts"].exists():
+                db[name].rebuild_fts()
+            else:
+                db[name].enable_fts(spec["fts"], tokenize="porter")

@@ -88,7 +88,9 @@ def manifest_urls(files) -> dict:
 
 def run_all(files, *, echo=None, **options) -> list[Outcome]:
     outcomes, first_by_hash = [], {}
-    for path in files:
+    # Path order, not the order given: which of two identical files counts as the
+    # original (and so the whole database) must not depend on how inputs were listed.
+    for path in sorted(files, key=lambda p: os.path.normpath(str(p))):
         try:
             sha = sha256_of(path)
         except OSError as exc:
@@ -133,6 +135,8 @@ def write_database(db_path: Path, outcomes, urls) -> BuildSummary:
         ensure_schema(db)
         loaded = sorted((o for o in outcomes if o.status == "ok"), key=lambda o: o.result["report"]["id"])
         counters = {table: 0 for table in TABLES}
+        # Tables whose primary key is a row number assigned here, in a deterministic order.
+        numbered = {table: spec["pk"] == "id" and spec["columns"][0][1] is int for table, spec in TABLES.items()}
 
         def insert(table, rows, rid=None):
             allowed = set(column_names(table))
@@ -141,7 +145,7 @@ def write_database(db_path: Path, outcomes, urls) -> BuildSummary:
                 row = {k: v for k, v in row.items() if k in allowed}
                 if rid is not None:
                     row["report_id"] = rid
-                if "id" in allowed and TABLES[table]["pk"] == "id":
+                if numbered[table]:
                     counters[table] += 1
                     row["id"] = counters[table]
                 prepared.append(row)
@@ -156,7 +160,13 @@ def write_database(db_path: Path, outcomes, urls) -> BuildSummary:
             rid = outcome.result["report"]["id"]
             insert("metadata_evidence", outcome.result["metadata_evidence"], rid)
             for table in REPORT_TABLES:
-                insert(table, outcome.result.get(table, []), rid)
+                rows = outcome.result.get(table, [])
+                insert(table, rows, rid)
+                if table == "findings":
+                    first_id = counters["findings"] - len(rows) + 1
+                    for offset, row in enumerate(rows):
+                        insert("finding_quantities",
+                               [{**q, "finding_id": first_id + offset} for q in row.get("quantities", [])], rid)
             insert("passages", outcome.result.get("passages", []), rid)
             insert("cleaning", outcome.result.get("cleaning", []), rid)
             for row in outcome.result.get("validations", []):

@@ -13,6 +13,7 @@ NUMERIC_CELL = regex.compile(r"^[\d.,%\s£$-]+$")
 
 def heading_text(line: Line) -> str | None:
     """The heading a line states, or None. Headings are short, unpunctuated, not list items."""
+    lead_in = line.text.rstrip("\t ").endswith(":")
     text = line.text.strip().rstrip("\t :")
     if not text or len(text) > 90 or BULLET.match(text) or NUMERIC_CELL.match(text):
         return None
@@ -23,7 +24,7 @@ def heading_text(line: Line) -> str | None:
     if NUMBERED_HEADING.match(text):
         return " ".join(text.split())
     words = text.split()
-    if len(words) <= 8 and text[0].isupper() and not text.endswith("?"):
+    if len(words) <= (12 if lead_in else 8) and text[0].isupper() and not text.endswith("?"):
         return " ".join(words)
     return None
 

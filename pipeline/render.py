@@ -36,16 +36,14 @@ def render_text_to_pdf(text: str, target, *, title: str = "", font_size: float =
         pdf.set_title(title)
     if password:
         pdf.set_encryption(owner_password=password + "-owner", user_password=password)
-    pdf.add_page()
     height = font_size * 0.5
-    for line in text.replace("\r\n", "\n").split("\n"):
-        if "\f" in line:
-            pdf.add_page()
-            line = line.replace("\f", "")
-        if not line.strip():
-            pdf.ln(height / 2)
-            continue
-        pdf.multi_cell(0, height, line.replace("\t", "    "), new_x="LMARGIN", new_y="NEXT")
+    for page_text in text.replace("\r\n", "\n").split("\f"):  # a form feed starts a new page
+        pdf.add_page()
+        for line in page_text.split("\n"):
+            if not line.strip():
+                pdf.ln(height / 2)
+                continue
+            pdf.multi_cell(0, height, line.replace("\t", "    "), new_x="LMARGIN", new_y="NEXT")
     target = Path(target)
     pdf.output(str(target))
     return target

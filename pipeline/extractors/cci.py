@@ -1,0 +1,1 @@
+"""Extractor module for cci (being written in this session)."""

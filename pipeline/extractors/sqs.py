@@ -1,0 +1,1 @@
+"""Extractor module for sqs (being written in this session)."""

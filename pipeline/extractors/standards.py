@@ -1,0 +1,1 @@
+"""Extractor module for standards (being written in this session)."""

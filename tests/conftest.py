@@ -1,0 +1,58 @@
+"""Shared fixtures: the corpus reports as documents and extraction results."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+
+from pipeline.load import load
+from pipeline.process import document_from, extract_document
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+REPORTS = {
+    "wessex": "2011-cci-wessex.txt",
+    "leeds": "2011-cci-leeds.txt",
+    "wandsworth": "2013-sqs-wandsworth.txt",
+    "norfolk": "2016-sqs-norfolk.txt",
+    "southampton": "2020-yos-2018-southampton.txt",
+}
+
+
+@lru_cache(maxsize=None)
+def corpus_document(name: str):
+    """The cleaned Document of a corpus report, by short name (`wessex`, ...)."""
+    doc, _ = document_from(load(CORPUS / REPORTS[name]))
+    return doc
+
+
+@lru_cache(maxsize=None)
+def corpus_result(name: str) -> dict:
+    """The full extraction result of a corpus report (what build writes for it)."""
+    doc, cleaning = document_from(load(CORPUS / REPORTS[name]))
+    _, result = extract_document(doc, cleaning)
+    return result
+
+
+def document_from_text(text: str, name: str = "inline.txt"):
+    """A Document made from a string, as if it were a text export."""
+    from pipeline.clean import clean_pages
+    from pipeline.document import Document
+    from pipeline.load import text_pages
+
+    pages, _ = clean_pages(text_pages(text))
+    return Document.from_pages(name, "0" * 64, "text", pages)
+
+
+@pytest.fixture
+def doc():
+    return corpus_document
+
+
+@pytest.fixture
+def result():
+    return corpus_result

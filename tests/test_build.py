@@ -1,0 +1,137 @@
+"""The build: every input logged, bad ones isolated, the database written atomically and reproducibly."""
+
+import shutil
+import sqlite3
+
+import pytest
+import sqlite_utils
+
+from pipeline import build as build_module
+from pipeline.build import UsageError, build
+from pipeline.render import render_text_to_pdf
+from pipeline.schema import TABLES
+
+from .conftest import CORPUS, FIXTURES
+
+
+@pytest.fixture(scope="module")
+def corpus_db(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("corpus-build")
+    summary = build([str(CORPUS)], folder / "inspections.db", extracted_dir=folder / "extracted")
+    return summary, folder
+
+
+def make_bad_inputs(folder):
+    """One of every kind of bad input, generated here."""
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "latin1.txt").write_bytes("Youth offending report for Caf\xe9".encode("latin-1"))
+    (folder / "random.pdf").write_bytes(bytes(range(256)) * 8)
+    shutil.copy(FIXTURES / "html-saved-as.pdf", folder / "report.pdf")
+    shutil.copy(FIXTURES / "ofsted-ilacs-1.pdf", folder / "ofsted.pdf")
+    shutil.copy(CORPUS / "2016-sqs-norfolk.txt", folder / "norfolk-copy.txt")  # duplicate content
+    locked = render_text_to_pdf("HM Inspectorate of Probation youth offending", folder / "locked.pdf", password="pw")
+    return locked
+
+
+def test_corpus_builds_five_reports(corpus_db):
+    summary, folder = corpus_db
+    assert summary.exit_code == 0
+    db = sqlite_utils.Database(folder / "inspections.db")
+    assert [r["id"] for r in db["reports"].rows_where(order_by="id")] == [
+        "2011-cci-leeds", "2011-cci-wessex", "2013-sqs-wandsworth", "2016-sqs-norfolk", "2020-yos-2018-southampton"]
+    assert {r["status"] for r in db["ingest_log"].rows} == {"ok"}
+    assert db["ingest_log"].count == 5
+    assert db["metadata_evidence"].count >= 30
+    # every table of the schema exists, with every declared column
+    for table, spec in TABLES.items():
+        assert set(db[table].columns_dict) == {c for c, _, _ in spec["columns"]}, table
+
+
+def test_full_text_search_finds_passages_with_page_and_section(corpus_db):
+    _, folder = corpus_db
+    db = sqlite_utils.Database(folder / "inspections.db")
+    hits = list(db["passages"].search("disaggregated"))
+    # Porter stemming: Wessex 2011 "planning to disaggregate" is found too.
+    assert {h["report_id"] for h in hits} == {"2020-yos-2018-southampton", "2011-cci-wessex"}
+    hit = next(h for h in hits if "disaggregated from Wessex Youth Offending Team in 2012 and" in h["text"])
+    assert hit["section"] == "Introduction"
+    commentary = next(h for h in hits if h["report_id"] == "2011-cci-wessex" and "three smaller YOTs" in h["text"])
+    assert commentary["section"] == "COMMENTARY on Assessment and Sentence Planning as a whole"
+    assert hit["line_start"] >= 1
+    reoffending = {h["report_id"] for h in db["passages"].search('"published reoffending rate"')}
+    assert reoffending == {"2016-sqs-norfolk"}
+
+
+def test_extracted_json_is_written_per_report(corpus_db):
+    _, folder = corpus_db
+    names = sorted(p.name for p in (folder / "extracted").glob("*.json"))
+    assert names == ["2011-cci-leeds.json", "2011-cci-wessex.json", "2013-sqs-wandsworth.json",
+                     "2016-sqs-norfolk.json", "2020-yos-2018-southampton.json"]
+
+
+def test_bad_inputs_are_logged_and_the_rest_load(tmp_path):
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    shutil.copy(CORPUS / "2016-sqs-norfolk.txt", inputs / "norfolk.txt")
+    make_bad_inputs(inputs)
+    summary = build([str(inputs)], tmp_path / "out.db")
+    assert summary.exit_code == 1
+    db = sqlite_utils.Database(tmp_path / "out.db")
+    log = {row["path"].rsplit("/", 1)[-1]: row for row in db["ingest_log"].rows}
+    assert {name: row["status"] for name, row in log.items()} == {
+        "norfolk.txt": "duplicate", "norfolk-copy.txt": "ok", "empty.txt": "error", "latin1.txt": "error",
+        "random.pdf": "error", "report.pdf": "error", "ofsted.pdf": "rejected", "locked.pdf": "error"}
+    assert log["norfolk.txt"]["reason"].startswith("same content (SHA-256) as ")
+    assert log["norfolk.txt"]["reason"].endswith("norfolk-copy.txt: loaded once, from that file")
+    assert "encrypted" in log["locked.pdf"]["reason"]
+    assert "HTML page" in log["report.pdf"]["reason"]
+    assert log["norfolk-copy.txt"]["report_id"] == "2016-sqs-norfolk"
+    assert [r["id"] for r in db["reports"].rows] == ["2016-sqs-norfolk"]
+    assert all(row["reason"] and "\n" not in row["reason"] for row in log.values())
+
+
+def test_failed_build_leaves_the_old_database_untouched(tmp_path, monkeypatch):
+    target = tmp_path / "inspections.db"
+    build([str(CORPUS / "2016-sqs-norfolk.txt")], target)
+    before = target.read_bytes()
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(build_module, "enable_search", explode)
+    with pytest.raises(RuntimeError):
+        build([str(CORPUS)], target)
+    assert target.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["inspections.db"]  # no temporary file left
+
+
+def dump(path):
+    """The database's content, less the documented varying column (ingest_log.seconds)."""
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE ingest_log SET seconds = 0")
+    return list(conn.iterdump())
+
+
+def test_builds_are_reproducible_whatever_the_input_order(tmp_path):
+    files = sorted(str(p) for p in CORPUS.glob("*.txt"))
+    build(files, tmp_path / "a.db")
+    build(list(reversed(files)), tmp_path / "b.db")
+    build(files + files[:2], tmp_path / "c.db")  # the same paths given twice load once
+    assert dump(tmp_path / "a.db") == dump(tmp_path / "b.db") == dump(tmp_path / "c.db")
+
+
+def test_colliding_report_ids_get_a_suffix(tmp_path):
+    text = (CORPUS / "2016-sqs-norfolk.txt").read_text(encoding="utf-8")
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(text + "\nA later correction.\n", encoding="utf-8")
+    build([str(tmp_path)], tmp_path / "x.db")
+    ids = sorted(r["id"] for r in sqlite_utils.Database(tmp_path / "x.db")["reports"].rows)
+    assert ids == ["2016-sqs-norfolk", "2016-sqs-norfolk-2"]
+
+
+def test_missing_path_is_a_usage_error(tmp_path):
+    with pytest.raises(UsageError, match="no such file"):
+        build([str(tmp_path / "nope")], tmp_path / "x.db")
+    (tmp_path / "empty-folder").mkdir()
+    with pytest.raises(UsageError, match="no .pdf, .txt or .md files"):
+        build([str(tmp_path / "empty-folder")], tmp_path / "x.db")

@@ -17,7 +17,9 @@ import sqlite_utils
 
 from . import __version__
 from .load import SUPPORTED_SUFFIXES, sha256_of
-from .process import Outcome, process_file
+from .cache import ResultCache
+from .process import Outcome
+from .runner import run_parallel
 from .schema import REPORT_TABLES, TABLES, column_names, enable_search, ensure_schema
 
 IGNORED_NAMES = {"manifest.csv", "readme.md", "readme.txt", "license", "licence"}
@@ -86,25 +88,46 @@ def manifest_urls(files) -> dict:
     return urls
 
 
-def run_all(files, *, echo=None, **options) -> list[Outcome]:
-    outcomes, first_by_hash = [], {}
+def run_all(files, *, echo=None, jobs=1, timeout=None, cache_dir=None, **options) -> list[Outcome]:
+    """Process every file once: duplicates by content are logged, cached results reused,
+    the rest processed (in parallel, each within the time limit)."""
+    outcomes, first_by_hash, tasks = {}, {}, []
+    cache = ResultCache(cache_dir, json.dumps(options, sort_keys=True)) if cache_dir else None
     # Path order, not the order given: which of two identical files counts as the
     # original (and so the whole database) must not depend on how inputs were listed.
     for path in sorted(files, key=lambda p: os.path.normpath(str(p))):
+        key = str(path)
         try:
             sha = sha256_of(path)
         except OSError as exc:
-            outcomes.append(Outcome(str(path), None, "error", f"cannot read the file ({exc.strerror}): check its permissions"))
+            outcomes[key] = Outcome(key, None, "error", f"cannot read the file ({exc.strerror}): check its permissions")
             continue
         if sha in first_by_hash:
-            outcomes.append(Outcome(str(path), sha, "duplicate",
-                                    f"same content (SHA-256) as {first_by_hash[sha]}: loaded once, from that file"))
+            outcomes[key] = Outcome(key, sha, "duplicate",
+                                    f"same content (SHA-256) as {first_by_hash[sha]}: loaded once, from that file")
             continue
-        first_by_hash[sha] = str(path)
-        outcomes.append(process_file(path, sha256=sha, **options))
-        if echo:
-            echo(outcomes[-1])
-    return outcomes
+        first_by_hash[sha] = key
+        cached = cache.get(sha) if cache else None
+        if cached:
+            outcomes[key] = _from_cache(key, sha, cached)
+            if echo:
+                echo(outcomes[key])
+        else:
+            tasks.append((path, sha))
+    fresh = run_parallel(tasks, jobs=jobs, timeout=timeout, options=options, on_done=echo)
+    for key, outcome in fresh.items():
+        outcomes[key] = outcome
+        if cache and outcome.sha256 and "transient" not in outcome.messages and not outcome.messages:
+            cache.put(outcome.sha256, {"status": outcome.status, "reason": outcome.reason,
+                                       "programme": outcome.programme, "result": outcome.result})
+    return [outcomes[str(path)] for path in files if str(path) in outcomes]
+
+
+def _from_cache(path: str, sha: str, entry: dict) -> Outcome:
+    result = entry["result"]
+    if result:
+        result["report"]["source_path"] = path  # the same content may sit at another path now
+    return Outcome(path, sha, entry["status"], entry["reason"], entry["programme"], result, seconds=0.0)
 
 
 def assign_ids(outcomes) -> None:

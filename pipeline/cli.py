@@ -27,8 +27,14 @@ def cli():
 @click.option("--max-pages", default=500, show_default=True, type=click.IntRange(1), help="Reject PDFs with more pages.")
 @click.option("--pdf-engine", type=click.Choice(["pdfium", "pdfplumber"]), default="pdfium", show_default=True,
               help="pdfium is ~50x faster; pdfplumber keeps more layout.")
+@click.option("-j", "--jobs", type=click.IntRange(1), help="Documents processed at once [default: all cores].")
+@click.option("--timeout", default=120.0, show_default=True, type=click.FloatRange(0),
+              help="Seconds one document may take before it is stopped and logged as an error (0: no limit).")
+@click.option("--cache-dir", default=".cache/extract", show_default=True, type=click.Path(file_okay=False),
+              help="Per-document cache keyed by content hash and pipeline version.")
+@click.option("--no-cache", is_flag=True, help="Process every document afresh.")
 @click.option("-q", "--quiet", is_flag=True, help="Only print problems and the summary.")
-def build(paths, db_path, extracted_dir, max_mb, max_pages, pdf_engine, quiet):
+def build(paths, db_path, extracted_dir, max_mb, max_pages, pdf_engine, jobs, timeout, cache_dir, no_cache, quiet):
     """Build a database from report files and folders (default: corpus/).
 
     Reads .pdf, .txt and .md files. Every input gets a row in ingest_log; a bad
@@ -36,6 +42,7 @@ def build(paths, db_path, extracted_dir, max_mb, max_pages, pdf_engine, quiet):
     every input loaded, 1 when some were rejected or failed, 2 on a usage error.
     """
     from .build import UsageError, build as run_build
+    from .runner import default_jobs
 
     def echo(outcome):
         if outcome.status == "ok":
@@ -46,6 +53,8 @@ def build(paths, db_path, extracted_dir, max_mb, max_pages, pdf_engine, quiet):
 
     try:
         summary = run_build(list(paths) or ["corpus"], db_path, extracted_dir=extracted_dir, echo=echo,
+                            jobs=jobs or default_jobs(), timeout=timeout or None,
+                            cache_dir=None if no_cache else cache_dir,
                             max_bytes=max_mb * 1024 * 1024, max_pages=max_pages, pdf_engine=pdf_engine)
     except UsageError as exc:
         raise click.UsageError(str(exc)) from None

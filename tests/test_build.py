@@ -135,3 +135,56 @@ def test_missing_path_is_a_usage_error(tmp_path):
     (tmp_path / "empty-folder").mkdir()
     with pytest.raises(UsageError, match="no .pdf, .txt or .md files"):
         build([str(tmp_path / "empty-folder")], tmp_path / "x.db")
+
+
+def test_unchanged_corpus_rebuilds_from_the_cache(tmp_path, monkeypatch):
+    from pipeline import runner
+
+    cache = tmp_path / "cache"
+    build([str(CORPUS)], tmp_path / "a.db", cache_dir=cache)
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("a cached document was processed again")
+
+    monkeypatch.setattr(runner, "process_file", must_not_run)
+    build([str(CORPUS)], tmp_path / "b.db", cache_dir=cache)
+    assert dump(tmp_path / "a.db") == dump(tmp_path / "b.db")
+
+
+def test_cache_is_keyed_by_pipeline_fingerprint(tmp_path, monkeypatch):
+    from pipeline import cache as cache_module
+    from pipeline.cache import ResultCache
+
+    first = ResultCache(tmp_path)
+    first.put("ab" * 32, {"status": "ok", "reason": "", "programme": "SQS", "result": None})
+    assert first.get("ab" * 32)["programme"] == "SQS"
+    monkeypatch.setattr(cache_module, "pipeline_fingerprint", lambda: "changed-rules")
+    assert ResultCache(tmp_path).get("ab" * 32) is None
+
+
+def test_parallel_build_equals_serial_build(tmp_path):
+    build([str(CORPUS)], tmp_path / "serial.db", jobs=1)
+    build([str(CORPUS)], tmp_path / "parallel.db", jobs=2, timeout=60)
+    assert dump(tmp_path / "serial.db") == dump(tmp_path / "parallel.db")
+
+
+def test_a_hanging_document_is_stopped_and_the_rest_load(tmp_path, monkeypatch):
+    import time
+
+    from pipeline import runner
+
+    real = runner.process_file
+
+    def slow_for_wandsworth(path, **kwargs):
+        if "wandsworth" in str(path):
+            time.sleep(60)
+        return real(path, **kwargs)
+
+    monkeypatch.setattr(runner, "process_file", slow_for_wandsworth)
+    started = time.monotonic()
+    summary = build([str(CORPUS)], tmp_path / "x.db", jobs=2, timeout=3)
+    assert time.monotonic() - started < 30
+    statuses = {o.path.rsplit("/", 1)[-1]: (o.status, o.reason) for o in summary.outcomes}
+    assert statuses["2013-sqs-wandsworth.txt"][0] == "error"
+    assert "longer than the 3 s limit" in statuses["2013-sqs-wandsworth.txt"][1]
+    assert sum(1 for status, _ in statuses.values() if status == "ok") == 4

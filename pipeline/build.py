@@ -142,6 +142,18 @@ def assign_ids(outcomes) -> None:
             outcome.result["report"]["id"] = f"{base}-{used[base]}"
 
 
+def add_corpus_validations(outcomes) -> None:
+    """Checks across all reports of a programme (e.g. CCI band thresholds derived from every report)."""
+    from .extractors import corpus_checks
+
+    for programme, check in corpus_checks().items():
+        results = {o.result["report"]["id"]: o.result for o in outcomes if o.status == "ok" and o.programme == programme}
+        if len(results) < 2:
+            continue
+        for rid, rows in check(results).items():
+            results[rid]["validations"].extend(rows)
+
+
 def stored_result(outcome: Outcome) -> dict:
     """The reviewed JSON for extracted/: everything but the full text and timings."""
     result = {key: value for key, value in outcome.result.items() if key != "passages"}
@@ -243,6 +255,7 @@ def build(paths, db_path, *, extracted_dir=None, echo=None, **options) -> BuildS
         raise UsageError("no .pdf, .txt or .md files found in " + ", ".join(map(str, paths)))
     outcomes = run_all(files, echo=echo, **options)
     assign_ids(outcomes)
+    add_corpus_validations(outcomes)
     summary = write_database(Path(db_path), outcomes, manifest_urls(files))
     if extracted_dir:
         write_extracted(Path(extracted_dir), outcomes)

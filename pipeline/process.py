@@ -85,6 +85,10 @@ def extract_document(doc: Document, cleaning=None) -> tuple[object, dict | None]
         report.update(extracted.pop("report", {}) or {})
         for table, rows in extracted.items():
             result.setdefault(table, []).extend(rows)
+        # An extractor may date a report the common metadata could not (a partial copy).
+        if report["year"] is None and report.get("publication_date"):
+            report["year"] = int(report["publication_date"][:4])
+        report["id"] = report_id({**values, "publication_date": report.get("publication_date")}, programme)
     result["validations"].extend(_common_validations(report, evidence))
     result["cleaning"] = cleaning.as_rows() if cleaning else []
     result["passages"] = passages(doc)

@@ -172,7 +172,7 @@ TABLES = {
         "columns": [
             ("id", int, "Row number"),
             ("report_id", str, "→ reports.id"),
-            ("measure", str, "e.g. `reoffending_rate`, `first_time_entrant_rate`, `population`"),
+            ("measure", str, "What is measured: `reoffending_rate`, `first_time_entrant_rate`, `population`, `youth_population`, `aged_10_17_share`, `bme_share`, `white_british_share`, `reported_offences_rate`, caseload shares (`caseload_age_10_14` …) and more; see `note`"),
             ("value", float, "The area's value"),
             ("unit", str, "`%`, `per 100,000`, `per 1,000`, `people`"),
             ("comparator_label", str, "What it is compared with, e.g. `England and Wales`"),

@@ -5,6 +5,8 @@ per table (`scores`, `ratings`, ...) without `report_id`, and optionally `report
 from __future__ import annotations
 
 EXTRACTORS: dict = {}
+# Checks that need every report of a programme at once: {programme: func({report_id: result}) -> {report_id: rows}}
+CORPUS_CHECKS: dict = {}
 
 
 def register(programme: str):
@@ -19,3 +21,16 @@ def extractor_for(programme: str):
     from . import _all  # noqa: F401
 
     return EXTRACTORS.get(programme)
+
+
+def register_corpus_check(programme: str):
+    def wrap(func):
+        CORPUS_CHECKS[programme] = func
+        return func
+    return wrap
+
+
+def corpus_checks() -> dict:
+    from . import _all  # noqa: F401
+
+    return CORPUS_CHECKS

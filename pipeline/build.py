@@ -15,7 +15,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from . import __version__
+from . import __version__, link, views
 from .load import SUPPORTED_SUFFIXES, sha256_of
 from .cache import ResultCache
 from .process import Outcome
@@ -187,6 +187,8 @@ def write_database(db_path: Path, outcomes, urls) -> BuildSummary:
             if prepared:
                 db[table].insert_all(prepared, alter=False)
 
+        # Services and lineage first: reports point at them.
+        link.write_registry(db, [row for o in loaded for row in o.result.get("lineage", [])])
         for outcome in loaded:
             report = dict(outcome.result["report"])
             report["source_url"] = urls.get(os.path.normpath(outcome.path))
@@ -218,6 +220,7 @@ def write_database(db_path: Path, outcomes, urls) -> BuildSummary:
                               {"key": "inputs", "value": str(len(outcomes))},
                               {"key": "reports", "value": str(len(loaded))}])
         enable_search(db)
+        views.create_views(db)
         db.conn.commit()
         db.vacuum()
         db.close()

@@ -17,6 +17,7 @@ from .classify import classify
 from .clean import clean_pages
 from .document import Document
 from .extractors import extractor_for
+from .link import link_result
 from .load import LoadError, load
 from .metadata import extract_metadata, isbn_checksum_ok
 from .passages import passages
@@ -92,6 +93,7 @@ def extract_document(doc: Document, cleaning=None) -> tuple[object, dict | None]
     result["validations"].extend(_common_validations(report, evidence))
     result["cleaning"] = cleaning.as_rows() if cleaning else []
     result["passages"] = passages(doc)
+    link_result(result, doc.text)  # service, themes, lineage stated in the text
     return decision, result
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from .link import LINK_TABLES, SERVICE_EXTRA_COLUMNS
+
 PROVENANCE = [
     ("page", int, "1-based page of the source document the value was read from; NULL for a text export without page breaks"),
     ("line", int, "1-based line of the cleaned document text where the evidence starts (see the `cleaning` table)"),
@@ -246,6 +248,7 @@ TABLES = {
             ("country", str, "`England` or `Wales`"),
             ("region", str, "Region (England) or `Wales`"),
             ("gss_codes", str, "ONS GSS codes of the local authorities it covers, comma-separated"),
+            *SERVICE_EXTRA_COLUMNS,
         ],
     },
     "service_lineage": {
@@ -269,6 +272,8 @@ TABLES = {
         ],
     },
 }
+
+TABLES.update(LINK_TABLES)
 
 # Tables filled per report, in the order they are written (reports first: foreign keys).
 REPORT_TABLES = ["scores", "ratings", "key_questions", "recommendations", "findings",

@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 
 from .schema import TABLES
+from .views import CANNED_QUERIES, VIEW_DESCRIPTIONS
 
 SITE_METADATA = Path(__file__).resolve().parent / "datasette" / "metadata.yml"
 SETTINGS = {
@@ -31,7 +32,9 @@ def datasette_metadata(database: str = "inspections") -> dict:
         entry["description"] = spec["description"]
         entry["columns"] = {col: desc for col, _, desc in spec["columns"]}
         tables[name] = entry
-    site["databases"] = {database: {"tables": tables}}
+    for name, description in VIEW_DESCRIPTIONS.items():
+        tables[name] = {**table_settings.get(name, {}), "description": description}
+    site["databases"] = {database: {"tables": tables, "queries": CANNED_QUERIES}}
     return site
 
 

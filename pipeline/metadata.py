@@ -81,11 +81,15 @@ def extract_metadata(doc: Document, programme: str) -> tuple[dict, list]:
                 if value:
                     keep(field, value, match, "value")
                     break
-            elif parse in {"range", "start"}:
+            elif parse in {"range", "start", "range_in_publication_year"}:
+                if parse == "range_in_publication_year":
+                    if not values.get("publication_date"):
+                        continue
+                    raw = f"{raw} {values['publication_date'][:4]}"
                 start, end = dates.parse_range(raw)
                 if start:
                     keep("fieldwork_start", start, match, "value")
-                    if parse == "range" and end:
+                    if parse != "start" and end:
                         keep("fieldwork_end", end, match, "value")
                     break
             elif parse == "year":

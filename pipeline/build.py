@@ -167,15 +167,21 @@ def write_database(db_path: Path, outcomes, urls) -> BuildSummary:
     os.close(handle)
     try:
         db = sqlite_utils.Database(tmp_name)
+        # No journal or fsync while writing the temporary file: a crash loses only the
+        # temporary file, and the finished database is renamed into place atomically.
+        db.execute("PRAGMA journal_mode = OFF")
+        db.execute("PRAGMA synchronous = OFF")
         ensure_schema(db)
         loaded = sorted((o for o in outcomes if o.status == "ok"), key=lambda o: o.result["report"]["id"])
         counters = {table: 0 for table in TABLES}
         # Tables whose primary key is a row number assigned here, in a deterministic order.
         numbered = {table: spec["pk"] == "id" and spec["columns"][0][1] is int for table, spec in TABLES.items()}
 
+        pending = {table: [] for table in TABLES}
+
         def insert(table, rows, rid=None):
+            """Queue rows, numbered in a deterministic order; written per table at the end."""
             allowed = set(column_names(table))
-            prepared = []
             for row in rows:
                 row = {k: v for k, v in row.items() if k in allowed}
                 if rid is not None:
@@ -183,9 +189,7 @@ def write_database(db_path: Path, outcomes, urls) -> BuildSummary:
                 if numbered[table]:
                     counters[table] += 1
                     row["id"] = counters[table]
-                prepared.append(row)
-            if prepared:
-                db[table].insert_all(prepared, alter=False)
+                pending[table].append(row)
 
         # Services and lineage first: reports point at them.
         link.write_registry(db, [row for o in loaded for row in o.result.get("lineage", [])])
@@ -219,6 +223,9 @@ def write_database(db_path: Path, outcomes, urls) -> BuildSummary:
         insert("build_info", [{"key": "pipeline_version", "value": __version__},
                               {"key": "inputs", "value": str(len(outcomes))},
                               {"key": "reports", "value": str(len(loaded))}])
+        for table in TABLES:  # one batch per table: a commit per report would cost more than the parsing
+            if pending[table]:
+                db[table].insert_all(pending[table], alter=False, batch_size=500)
         enable_search(db)
         views.create_views(db)
         db.conn.commit()

@@ -75,3 +75,28 @@ def test_serve_arguments_are_safe_by_default():
     settings = dict(zip(args[1::2], args[2::2]))
     assert "--setting" in args and "sql_time_limit_ms" in args and "max_returned_rows" in args
     assert settings
+
+
+@pytest.mark.parametrize("query, params, check", [
+    ("service_history", "service=southampton",
+     lambda rows: {"2011-cci-wessex", "2020-yos-2018-southampton"} <= {r["report_id"] for r in rows}),
+    ("compare_services_on_theme", "theme=safeguarding",
+     lambda rows: {"2011-cci-leeds", "2011-cci-wessex"} <= {r["report_id"] for r in rows}),
+    ("recommendations_to_role", "role=manager",
+     lambda rows: {"2011-cci-wessex", "2020-yos-2018-southampton"} <= {r["report_id"] for r in rows}),
+    ("reports_failing_validation", "rule=",
+     lambda rows: {r["report_id"] for r in rows} == {"2011-cci-wessex"}),
+])
+def test_canned_queries_answer_on_the_corpus(served, query, params, check):
+    ds, _ = served
+    response = get(ds, f"/inspections/{query}.json?_shape=array&{params}")
+    assert response.status_code == 200, response.text
+    rows = response.json()
+    assert rows and check(rows), rows[:3]
+
+
+def test_service_timeline_view_is_served(served):
+    ds, _ = served
+    rows = get(ds, "/inspections/service_timeline.json?_shape=array&service_id=southampton&_size=max").json()
+    assert {(r["report_id"], r["relation"]) for r in rows} >= {
+        ("2011-cci-wessex", "predecessor"), ("2020-yos-2018-southampton", "own")}

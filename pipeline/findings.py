@@ -11,27 +11,33 @@ def provenance(doc: Document, start: int, end: int) -> dict:
     return doc.span(start, end).as_provenance()
 
 
-def finding(doc: Document, start: int, end: int, *, section: str | None, heading: str | None = None,
-            polarity: str | None = None, sample_size: int | None = None, text: str | None = None) -> dict:
-    """A `findings` row for the statement between two offsets of doc.text.
-
-    The first quantity fills the contract's quantity columns; all of them go to
-    `finding_quantities` (key `quantities`, written by the build).
-    """
-    span = doc.span(start, end)
-    statement = text if text is not None else span.text
-    quantities = find_quantities(statement, sample_size)
+def quantity_columns(quantities: list) -> dict:
+    """The contract's quantity columns from the first quantity; all of them under `quantities`
+    (written to `finding_quantities` by the build)."""
     first = quantities[0] if quantities else None
     return {
-        "section": section,
-        "heading": heading,
-        "text": statement,
-        "polarity": polarity,
         "quantity_text": first.text if first else None,
         "proportion_low": first.low if first else None,
         "proportion_high": first.high if first else None,
         "count": first.count if first else None,
         "denominator": first.denominator if first else None,
-        **span.as_provenance(),
         "quantities": [q.as_row() for q in quantities],
     }
+
+
+def finding(doc: Document, start: int, end: int, *, section: str | None, heading: str | None = None,
+            polarity: str | None = None, sample_size: int | None = None, text: str | None = None,
+            antecedent: int | None = None, evidence: str | None = None) -> dict:
+    """A `findings` row for the statement between two offsets of doc.text.
+
+    `text` replaces the statement when it was re-joined from pieces (a footnote or page
+    break inside it), `evidence` the quoted source; `antecedent` is the count an
+    anaphoric quantity refers back to ("all except one of those cases")."""
+    span = doc.span(start, end)
+    statement = text if text is not None else span.text
+    row = {"section": section, "heading": heading, "text": statement, "polarity": polarity,
+           **span.as_provenance()}
+    if evidence is not None:
+        row["evidence"] = evidence
+    row.update(quantity_columns(find_quantities(statement, sample_size, antecedent=antecedent)))
+    return row

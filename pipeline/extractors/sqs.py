@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from ..document import Document, Line
 from ..findings import finding, provenance
 from ..numbers import words_to_int
-from ..quantities import find_quantities
 from ..sentences import split_sentences
 from ..models import load_model
 from . import register
@@ -224,26 +223,12 @@ def paragraph_findings(doc: Document, paragraph: Paragraph, sample: int | None, 
         raw = stitched.text[start:end]
         text = _clean_sentence(raw, footnotes)
         row = finding(doc, stitched.to_doc(start), stitched.to_doc(end, end=True), section=paragraph.code,
-                      heading=paragraph.heading, polarity=polarity_of(text), sample_size=sample, text=text)
-        row["evidence"] = " ".join(raw.split())
-        if antecedent and any(q["scope"] == "anaphoric" for q in row["quantities"]):
-            _set_quantities(row, find_quantities(text, sample, antecedent=antecedent))
+                      heading=paragraph.heading, polarity=polarity_of(text), sample_size=sample, text=text,
+                      antecedent=antecedent, evidence=" ".join(raw.split()))
         counts = [q["count"] for q in row["quantities"] if q["count"] is not None]
         antecedent = counts[-1] if counts else None
         rows.append(row)
     return rows
-
-
-def _set_quantities(row: dict, quantities: list) -> None:
-    first = quantities[0] if quantities else None
-    row.update({
-        "quantity_text": first.text if first else None,
-        "proportion_low": first.low if first else None,
-        "proportion_high": first.high if first else None,
-        "count": first.count if first else None,
-        "denominator": first.denominator if first else None,
-        "quantities": [q.as_row() for q in quantities],
-    })
 
 
 # --- the lists -------------------------------------------------------------------------

@@ -117,7 +117,7 @@ def run_all(files, *, echo=None, jobs=1, timeout=None, cache_dir=None, **options
     fresh = run_parallel(tasks, jobs=jobs, timeout=timeout, options=options, on_done=echo)
     for key, outcome in fresh.items():
         outcomes[key] = outcome
-        if cache and outcome.sha256 and "transient" not in outcome.messages and not outcome.messages:
+        if cache and outcome.sha256 and not outcome.messages:  # messages: a timeout or a crash, worth retrying
             cache.put(outcome.sha256, {"status": outcome.status, "reason": outcome.reason,
                                        "programme": outcome.programme, "result": outcome.result})
     return [outcomes[str(path)] for path in files if str(path) in outcomes]

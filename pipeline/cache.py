@@ -46,7 +46,7 @@ class ResultCache:
             return None
 
     def put(self, sha256: str, entry: dict) -> None:
-        if entry.get("status") not in CACHEABLE or entry.get("transient"):
+        if entry.get("status") not in CACHEABLE:
             return
         path = self._path(sha256)
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -9,14 +9,11 @@ with one before/after example, and is stored in the `cleaning` table.
 from __future__ import annotations
 
 import html
-import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 
-MODELS = Path(__file__).resolve().parent.parent / "models"
+from .models import load_model
 
 SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 SUPERSCRIPT_RUN = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
@@ -54,9 +51,8 @@ class CleanReport:
         return [{"rule": rule, **entry} for rule, entry in sorted(self.rules.items())]
 
 
-@lru_cache(maxsize=1)
 def homoglyph_map() -> dict:
-    return json.loads((MODELS / "homoglyphs.json").read_text(encoding="utf-8"))["map"]
+    return load_model("homoglyphs.json")["map"]
 
 
 def _footnote_markers(text: str) -> str:

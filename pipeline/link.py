@@ -20,6 +20,8 @@ import unicodedata
 from functools import lru_cache
 
 import regex
+
+from .sentences import sentences as split_sentences_text
 from rapidfuzz import fuzz, process
 
 from .models import MODELS_DIR, load_model
@@ -222,12 +224,9 @@ LINEAGE_STATEMENTS = [
 ]
 _STATEMENTS = [(regex.compile(pattern), kind) for pattern, kind in LINEAGE_STATEMENTS]
 _YEAR = regex.compile(r"\b(?:19|20)\d\d\b")
-_SENTENCE_END = regex.compile(r"(?<=[.!?])\s+(?=[A-Z\"'“(])")
-
-
 def sentences(text: str) -> list[str]:
     """Sentences of a text, with line breaks folded (PDF text wraps anywhere)."""
-    return [s.strip() for s in _SENTENCE_END.split(" ".join(text.split())) if s.strip()]
+    return split_sentences_text(" ".join(text.split()))
 
 
 _SELF_REFERENCE = regex.compile(

@@ -39,12 +39,3 @@ def words_to_int(text: str) -> int | None:
             current = 0
     return total + current
 
-
-def leading_number(text: str) -> tuple[int, int] | None:
-    """The number a text starts with, in digits or words: (value, length of the match)."""
-    match = regex.match(r"\s*(\d[\d,]*)\b", text) or NUMBER_PHRASE.match(text.lstrip())
-    if not match:
-        return None
-    offset = len(text) - len(text.lstrip()) if not match.group(0)[:1].isspace() and match.re is NUMBER_PHRASE else 0
-    value = words_to_int(match.group(1) if match.re is not NUMBER_PHRASE else match.group(0))
-    return (value, offset + match.end()) if value is not None else None

@@ -12,7 +12,6 @@ import time
 import traceback
 from dataclasses import dataclass, field
 
-from . import __version__
 from .classify import classify
 from .clean import clean_pages
 from .document import Document
@@ -105,11 +104,12 @@ def _common_validations(report: dict, evidence: list) -> list:
         rows.append({"rule": "isbn_check_digit", "expected": "a valid ISBN check digit",
                      "found": report["isbn"], "passed": int(ok),
                      "evidence": isbn_ev if ok else f"{isbn_ev}: the check digit is wrong, so a digit was misread or misprinted"})
-    for field in ("title", "area", "publication_date"):
-        if not report.get(field):
-            rows.append({"rule": f"has_{field}", "expected": f"the report states its {field.replace('_', ' ')}",
+    for name in ("title", "area", "publication_date"):
+        if not report.get(name):
+            words = name.replace("_", " ")
+            rows.append({"rule": f"has_{name}", "expected": f"the report states its {words}",
                          "found": None, "passed": 0,
-                         "evidence": f"no {field.replace('_', ' ')} pattern of models/metadata.yml matched this {report['programme']} report"})
+                         "evidence": f"no {words} pattern of models/metadata.yml matched this {report['programme']} report"})
     start, end = report.get("fieldwork_start"), report.get("fieldwork_end")
     pub = report.get("publication_date")
     if start and pub:
@@ -142,5 +142,3 @@ def process_file(path, sha256=None, **load_options) -> Outcome:
     outcome.seconds = round(time.perf_counter() - started, 3)
     return outcome
 
-
-PIPELINE_VERSION = __version__

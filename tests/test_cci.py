@@ -8,7 +8,6 @@ import pytest
 from pipeline.extractors import cci
 from pipeline.metadata import extract_metadata
 from pipeline.process import extract_document, process_file
-from pipeline.quantities import find_quantities
 from pipeline.render import render_text_to_pdf
 
 from .conftest import CORPUS, REPORTS, corpus_document, corpus_result, document_from_text
@@ -332,8 +331,6 @@ def test_findings_carry_their_quantities():
 
 
 def test_word_quantities_in_findings():
-    if not find_quantities("correct in all but three cases"):
-        pytest.skip("the quantity parser does not read word quantities yet (issue 5)")
     for (section, polarity, number), words in {("2.2", "strength", 2): "all but three",
                                                ("2.1", "strength", 2): "three-quarters"}.items():
         quantities = finding_text("wessex", section, polarity, number)["quantities"]

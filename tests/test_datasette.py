@@ -72,9 +72,9 @@ def test_serve_arguments_are_safe_by_default():
     args = datasette_args("x.db", "127.0.0.1", 8001, "m.json")
     assert args[:3] == ["serve", "--immutable", "x.db"]
     assert args[args.index("--host") + 1] == "127.0.0.1"
-    settings = dict(zip(args[1::2], args[2::2]))
-    assert "--setting" in args and "sql_time_limit_ms" in args and "max_returned_rows" in args
-    assert settings
+    passed = {args[i + 1]: args[i + 2] for i, arg in enumerate(args) if arg == "--setting"}
+    assert passed["sql_time_limit_ms"] == "3000" and passed["max_returned_rows"] == "5000"
+    assert passed["allow_facet"] == "true"
 
 
 @pytest.mark.parametrize("query, params, check", [

@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 
 from .schema import TABLES
-from .views import CANNED_QUERIES, VIEW_DESCRIPTIONS
+from .views import CANNED_QUERIES, VIEW_COLUMNS, VIEW_DESCRIPTIONS
 
 SITE_METADATA = Path(__file__).resolve().parent / "datasette" / "metadata.yml"
 SETTINGS = {
@@ -33,7 +33,8 @@ def datasette_metadata(database: str = "inspections") -> dict:
         entry["columns"] = {col: desc for col, _, desc in spec["columns"]}
         tables[name] = entry
     for name, description in VIEW_DESCRIPTIONS.items():
-        tables[name] = {**table_settings.get(name, {}), "description": description}
+        tables[name] = {**table_settings.get(name, {}), "description": description,
+                        "columns": VIEW_COLUMNS[name]}
     site["databases"] = {database: {"tables": tables, "queries": CANNED_QUERIES}}
     return site
 

@@ -120,6 +120,49 @@ VIEWS = [("service_timeline", SERVICE_TIMELINE),
          ("report_theme_measures", REPORT_THEME_MEASURES),
          ("service_ancestry", SERVICE_ANCESTRY)]
 
+# The harmonised measures, shared by report_theme_measures and service_timeline.
+MEASURE_COLUMNS = {
+    "theme": "Shared theme (→ themes)",
+    "cci_percent": "CCI: the theme's headline score, else the mean of its criterion scores, else of its section scores (percent 0–100)",
+    "cci_basis": "Which CCI scores cci_percent comes from: `headline`, `criteria` or `section`",
+    "findings_low": "Mean lower end of the theme's findings' stated quantities (proportion 0–1; not direction-corrected)",
+    "findings_high": "Mean upper end of the theme's findings' stated quantities (proportion 0–1; not direction-corrected)",
+    "findings_n": "Number of the theme's findings that state a quantity",
+    "kq_percent": "2018/2021: mean % yes of the theme's key questions (percent 0–100)",
+    "kq_min": "2018/2021: lowest % yes of the theme's key questions (the one that sets a standard's rating)",
+    "kq_n": "Number of the theme's key questions",
+    "rating_score": "2018/2021: mean score (0 Inadequate … 3 Outstanding) of the theme's standards",
+    "ratings": "The theme's standard ratings as printed, e.g. `2.1 Good; 2.2 Requires improvement`",
+    "ratings_n": "Number of the theme's rated standards",
+}
+
+VIEW_COLUMNS = {
+    "service_ancestry": {
+        "service_id": "→ services.id",
+        "ancestor_id": "The service itself (depth 0) or a predecessor it descends from (→ services.id)",
+        "depth": "Steps of lineage between the two (0 = itself)",
+        "lineage_path": "The chain of services from ancestor to service",
+        "change_year": "Year of the change nearest the service",
+        "change_kind": "`split`, `merge` or `rename`",
+    },
+    "report_theme_measures": {"report_id": "→ reports.id", **MEASURE_COLUMNS},
+    "service_timeline": {
+        "service_id": "The service whose history this row belongs to (→ services.id)",
+        "service_name": "Its name",
+        "relation": "`own` (a report on the service) or `predecessor` (a report on a service it descends from)",
+        "lineage_path": "The chain of services from the report's service to this one",
+        "lineage_year": "Year of the lineage change",
+        "report_service_id": "The service the report was about (→ services.id)",
+        "report_id": "→ reports.id",
+        "area": "Inspected area as printed",
+        "date": "Publication date (ISO 8601, as precise as printed)",
+        "year": "Publication year",
+        "programme": "Inspection programme of the report",
+        "overall_rating": "Overall rating, where the programme has one",
+        **MEASURE_COLUMNS,
+    },
+}
+
 VIEW_DESCRIPTIONS = {
     "service_ancestry": "Each service with itself (depth 0) and every predecessor it descends from through service_lineage.",
     "report_theme_measures": "Per report and theme, the harmonised measure of each framework: CCI percent, findings' stated proportion interval (SQS), key-question % yes and standard ratings (2018/2021). See pipeline/views.py for how each is computed.",

@@ -1,8 +1,11 @@
-"""Per-document cache of extraction results, keyed by content hash and pipeline fingerprint.
+"""Per-document cache of extraction results, keyed by content hash and pipeline fingerprints.
 
-The fingerprint hashes the pipeline's code and the rule tables in models/, so any
-change to an extractor or a table invalidates exactly the cached results built with
-the old rules (all of them: results are not yet tracked per extractor).
+A result depends on the stages every document goes through (loading, cleaning,
+classification, metadata, findings, linking: the *common* fingerprint) and on the one
+extractor its programme uses (the *programme* fingerprint). Each fingerprint hashes
+the code and the rule tables in models/ it is made of, listed in PROGRAMME_SOURCES.
+So editing `extractors/cci.py` or `models/cci.yml` re-runs only the CCI reports, while
+editing the cleaner re-runs everything.
 """
 
 from __future__ import annotations
@@ -19,19 +22,51 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 MODELS_DIR = PACKAGE_DIR.parent / "models"
 CACHEABLE = {"ok", "rejected", "error"}
 
+# What only one programme's results depend on, relative to the repository root.
+# Anything under pipeline/ or models/ not listed here is common to every programme.
+PROGRAMME_SOURCES = {
+    "CCI": ("pipeline/extractors/cci.py", "pipeline/validate_cci.py", "models/cci.yml"),
+    "SQS": ("pipeline/extractors/sqs.py", "models/sqs.yml"),
+    "FJI": ("pipeline/extractors/sqs.py", "models/sqs.yml"),
+    "YOS-2018": ("pipeline/extractors/standards.py", "pipeline/validate_standards.py", "models/frameworks.yml"),
+    "YJS-2021": ("pipeline/extractors/standards.py", "pipeline/validate_standards.py", "models/frameworks.yml"),
+}
+ROOT = PACKAGE_DIR.parent
 
-@lru_cache(maxsize=1)
-def pipeline_fingerprint() -> str:
-    digest = hashlib.sha256(__version__.encode())
+
+def _source_files() -> list[Path]:
+    files = []
     for folder, pattern in ((PACKAGE_DIR, "*.py"), (MODELS_DIR, "*")):
-        for path in sorted(folder.rglob(pattern)):
-            if path.is_file() and "__pycache__" not in path.parts:
-                digest.update(str(path.relative_to(folder)).encode())
-                digest.update(path.read_bytes())
+        files.extend(p for p in folder.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts)
+    return sorted(files)
+
+
+def _digest(paths) -> str:
+    digest = hashlib.sha256(__version__.encode())
+    for path in paths:
+        digest.update(str(path.relative_to(ROOT)).encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
+@lru_cache(maxsize=1)
+def pipeline_fingerprint() -> str:
+    """The common stages: every source file not owned by one programme."""
+    owned = {ROOT / name for names in PROGRAMME_SOURCES.values() for name in names}
+    return _digest(p for p in _source_files() if p not in owned)
+
+
+@lru_cache(maxsize=None)
+def programme_fingerprint(programme: str | None) -> str:
+    if programme is None:
+        return ""
+    return _digest(ROOT / name for name in PROGRAMME_SOURCES.get(programme, ()))
+
+
 class ResultCache:
+    """Entries live at <folder>/<sha[:2]>/<sha>-<common key>.json and record the
+    programme fingerprint they were built with; a stale one is simply not used."""
+
     def __init__(self, folder, options_key: str = ""):
         self.folder = Path(folder)
         self.key_suffix = hashlib.sha256((pipeline_fingerprint() + options_key).encode()).hexdigest()[:16]
@@ -41,13 +76,17 @@ class ResultCache:
 
     def get(self, sha256: str) -> dict | None:
         try:
-            return json.loads(self._path(sha256).read_text(encoding="utf-8"))
+            entry = json.loads(self._path(sha256).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
+        if entry.get("programme_fingerprint", "") != programme_fingerprint(entry.get("programme")):
+            return None
+        return entry
 
     def put(self, sha256: str, entry: dict) -> None:
         if entry.get("status") not in CACHEABLE:
             return
+        entry = {**entry, "programme_fingerprint": programme_fingerprint(entry.get("programme"))}
         path = self._path(sha256)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")

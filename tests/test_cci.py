@@ -5,6 +5,7 @@ from collections import Counter
 
 import pytest
 
+from pipeline import validate_cci
 from pipeline.extractors import cci
 from pipeline.metadata import extract_metadata
 from pipeline.process import extract_document, process_file
@@ -248,7 +249,7 @@ def test_band_ranges_derived_from_the_data(name):
 
 
 def test_band_ranges_across_both_reports():
-    out = cci.corpus_band_validations({name: corpus_result(name) for name in BOTH})
+    out = validate_cci.corpus_band_validations({name: corpus_result(name) for name in BOTH})
     summary = out["wessex"][0]
     assert summary == out["leeds"][0] and summary["passed"] == 1
     assert summary["found"] == "MINIMUM 76%-90% (10 scores); MODERATE 62%-73% (5 scores); SUBSTANTIAL 55%-57% (6 scores)"
@@ -261,7 +262,7 @@ def test_band_ranges_across_both_reports():
 def test_band_check_catches_a_band_out_of_order():
     scored = [{"code": "1.1", "percent": 80.0, "band": "MODERATE"}, {"code": "1.2", "percent": 76.0, "band": "MINIMUM"},
               {"code": "1.3", "percent": 90.0, "band": "MINIMUM"}, {"code": "2.1", "percent": 55.0, "band": "SUBSTANTIAL"}]
-    summary, *per_score = cci.band_validations(scored)
+    summary, *per_score = validate_cci.band_validations(scored)
     assert summary["passed"] == 0 and "MINIMUM 76% <= MODERATE 80%" in summary["evidence"]
     assert [r["passed"] for r in per_score] == [0, 0, 1, 1]
 
@@ -447,3 +448,15 @@ def test_rewrapped_text_without_blank_lines_gives_the_same_values(name):
                         for part in textwrap.wrap(line.replace("\t", " "), 45, break_on_hyphens=False))
     _, result = extract_document(document_from_text(wrapped))
     assert comparable(result) == comparable(corpus_result(name))
+
+
+def test_corpus_checks_load_without_the_nlp_stack():
+    """A build served wholly from the cache runs the corpus-wide band check; it must not
+    pay for importing spaCy to do so."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from pipeline.extractors import corpus_checks; checks = corpus_checks(); "
+            "print(sorted(checks), 'spacy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "['CCI'] False"

@@ -5,8 +5,10 @@ per table (`scores`, `ratings`, ...) without `report_id`, and optionally `report
 from __future__ import annotations
 
 EXTRACTORS: dict = {}
-# Checks that need every report of a programme at once: {programme: func({report_id: result}) -> {report_id: rows}}
-CORPUS_CHECKS: dict = {}
+# Checks that need every report of a programme at once, as "module:function" so that
+# a build served wholly from the cache can run them without importing the extractors
+# (and with them spaCy). Each is func({report_id: result}) -> {report_id: validation rows}.
+CORPUS_CHECKS = {"CCI": "pipeline.validate_cci:corpus_band_validations"}
 
 
 def register(programme: str):
@@ -23,14 +25,11 @@ def extractor_for(programme: str):
     return EXTRACTORS.get(programme)
 
 
-def register_corpus_check(programme: str):
-    def wrap(func):
-        CORPUS_CHECKS[programme] = func
-        return func
-    return wrap
-
-
 def corpus_checks() -> dict:
-    from . import _all  # noqa: F401
+    import importlib
 
-    return CORPUS_CHECKS
+    found = {}
+    for programme, target in CORPUS_CHECKS.items():
+        module, name = target.split(":")
+        found[programme] = getattr(importlib.import_module(module), name)
+    return found

@@ -22,6 +22,7 @@ from .process import Outcome
 from .runner import run_parallel
 from .schema import REPORT_TABLES, TABLES, column_names, enable_search, ensure_schema
 
+SHOW_FAILED = 20  # failed validations listed in the summary; the rest are in the database
 IGNORED_NAMES = {"manifest.csv", "readme.md", "readme.txt", "license", "licence"}
 
 
@@ -48,7 +49,10 @@ class BuildSummary:
         text = (f"{self.db_path}: {self.count('ok')} reports loaded, {self.count('duplicate')} duplicates, "
                 f"{self.count('rejected')} rejected, {self.count('error')} errors; validations: "
                 f"{self.validations_passed} passed, {self.validations_failed} failed")
-        return [text] + [f"  validation failed: {r}" for r in self.failed_rules]
+        shown = self.failed_rules[:SHOW_FAILED]
+        more = len(self.failed_rules) - len(shown)
+        return [text] + [f"  validation failed: {r}" for r in shown] + (
+            [f"  ... and {more} more: see the validations table (passed = 0)"] if more else [])
 
 
 def discover(paths) -> list[Path]:
@@ -88,9 +92,10 @@ def manifest_urls(files) -> dict:
     return urls
 
 
-def run_all(files, *, echo=None, jobs=1, timeout=None, cache_dir=None, **options) -> list[Outcome]:
+def run_all(files, *, echo=None, jobs=1, timeout=None, cache_dir=None, on_start=None, **options) -> list[Outcome]:
     """Process every file once: duplicates by content are logged, cached results reused,
-    the rest processed (in parallel, each within the time limit)."""
+    the rest processed (in parallel, each within the time limit). on_start(n) is told
+    how many documents need processing before the first starts (for a progress bar)."""
     outcomes, first_by_hash, tasks = {}, {}, []
     cache = ResultCache(cache_dir, json.dumps(options, sort_keys=True)) if cache_dir else None
     # Path order, not the order given: which of two identical files counts as the
@@ -114,6 +119,8 @@ def run_all(files, *, echo=None, jobs=1, timeout=None, cache_dir=None, **options
                 echo(outcomes[key])
         else:
             tasks.append((path, sha))
+    if on_start:
+        on_start(len(tasks))
     fresh = run_parallel(tasks, jobs=jobs, timeout=timeout, options=options, on_done=echo)
     for key, outcome in fresh.items():
         outcomes[key] = outcome
@@ -165,6 +172,9 @@ def write_database(db_path: Path, outcomes, urls) -> BuildSummary:
     db_path.parent.mkdir(parents=True, exist_ok=True)
     handle, tmp_name = tempfile.mkstemp(prefix=db_path.name + ".", suffix=".tmp", dir=db_path.parent)
     os.close(handle)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp_name, 0o666 & ~umask)  # mkstemp makes it private; the database is for sharing
     try:
         db = sqlite_utils.Database(tmp_name)
         # No journal or fsync while writing the temporary file: a crash loses only the
@@ -178,18 +188,21 @@ def write_database(db_path: Path, outcomes, urls) -> BuildSummary:
         numbered = {table: spec["pk"] == "id" and spec["columns"][0][1] is int for table, spec in TABLES.items()}
 
         pending = {table: [] for table in TABLES}
+        columns = {table: column_names(table) for table in TABLES}
 
         def insert(table, rows, rid=None):
-            """Queue rows, numbered in a deterministic order; written per table at the end."""
-            allowed = set(column_names(table))
+            """Queue rows as tuples in schema column order, numbered in a deterministic
+            order; written per table at the end. Keys the schema lacks are left out."""
+            names = columns[table]
+            at_rid = names.index("report_id") if rid is not None else None
             for row in rows:
-                row = {k: v for k, v in row.items() if k in allowed}
-                if rid is not None:
-                    row["report_id"] = rid
+                values = list(map(row.get, names))
+                if at_rid is not None:
+                    values[at_rid] = rid
                 if numbered[table]:
                     counters[table] += 1
-                    row["id"] = counters[table]
-                pending[table].append(row)
+                    values[0] = counters[table]
+                pending[table].append(values)
 
         # Services and lineage first: reports point at them.
         link.write_registry(db, [row for o in loaded for row in o.result.get("lineage", [])])
@@ -225,11 +238,14 @@ def write_database(db_path: Path, outcomes, urls) -> BuildSummary:
                               {"key": "reports", "value": str(len(loaded))}])
         for table in TABLES:  # one batch per table: a commit per report would cost more than the parsing
             if pending[table]:
-                db[table].insert_all(pending[table], alter=False, batch_size=500)
+                # One prepared statement per table: sqlite-utils' per-row type inference
+                # is not needed (the rows are shaped to the schema) and would dominate a warm rebuild.
+                names = ", ".join(f"[{c}]" for c in columns[table])
+                db.conn.executemany(f"INSERT INTO [{table}] ({names}) VALUES ({', '.join('?' * len(columns[table]))})",
+                                    pending[table])
         enable_search(db)
         views.create_views(db)
         db.conn.commit()
-        db.vacuum()
         db.close()
         os.replace(tmp_name, db_path)
     except BaseException:

@@ -44,26 +44,70 @@ def build(paths, db_path, extracted_dir, max_mb, max_pages, pdf_engine, jobs, ti
     from .build import UsageError, build as run_build
     from .runner import default_jobs
 
+    progress = Progress(enabled=not quiet and sys.stderr.isatty())
+
     def echo(outcome):
         if outcome.status == "ok":
-            if not quiet:
+            if not quiet and not progress.enabled:
                 click.echo(f"ok: {outcome.path}: {outcome.result['report']['id']} ({outcome.programme})", err=True)
         else:
+            progress.clear()
             click.echo(f"{outcome.status}: {outcome.path}: {outcome.reason}", err=True)
+        progress.advance(outcome)
 
     try:
         summary = run_build(list(paths) or ["corpus"], db_path, extracted_dir=extracted_dir, echo=echo,
+                            on_start=progress.start,
                             jobs=jobs or default_jobs(), timeout=timeout or None,
                             cache_dir=None if no_cache else cache_dir,
                             max_bytes=max_mb * 1024 * 1024, max_pages=max_pages, pdf_engine=pdf_engine)
     except UsageError as exc:
         raise click.UsageError(str(exc)) from None
+    finally:
+        progress.clear()
     for outcome in summary.outcomes:
         if outcome.status == "duplicate":
             click.echo(f"duplicate: {outcome.path}: {outcome.reason}", err=True)
     for line in summary.lines():
         click.echo(line, err=True)
     sys.exit(summary.exit_code)
+
+
+class Progress:
+    """One self-rewriting line on a terminal: documents processed of those to process,
+    with the rate and an estimate of the time left. Silent when stderr is not a
+    terminal (CI, logs), where the per-problem lines and the summary say enough."""
+
+    MIN_DOCUMENTS = 10  # a shorter build is over before a bar helps
+
+    def __init__(self, enabled: bool):
+        self.enabled, self.total, self.done, self.started, self.shown = enabled, 0, 0, 0.0, False
+
+    def start(self, total: int) -> None:
+        import time
+
+        self.enabled = self.enabled and total >= self.MIN_DOCUMENTS
+        self.total, self.started = total, time.monotonic()
+
+    def advance(self, outcome) -> None:
+        import time
+
+        if not self.enabled or not self.total:  # cached results are reported before start()
+            return
+        self.done += 1
+        elapsed = max(time.monotonic() - self.started, 1e-6)
+        rate = self.done / elapsed
+        left = (self.total - self.done) / rate if rate else 0
+        width = 30
+        filled = int(width * self.done / max(self.total, 1))
+        click.echo(f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} documents, "
+                   f"{rate:.1f}/s, {left:.0f} s left ", err=True, nl=False)
+        self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            click.echo("\r\033[K", err=True, nl=False, color=True)  # keep the erase code
+            self.shown = False
 
 
 @cli.command()

@@ -294,7 +294,9 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     for name, spec in TABLES.items():
         table = db[name]
         if not table.exists():
-            table.create({col: typ for col, typ, _ in spec["columns"]}, pk=spec["pk"])
+            # Foreign keys declared at creation: adding them later rewrites the table.
+            table.create({col: typ for col, typ, _ in spec["columns"]}, pk=spec["pk"],
+                         foreign_keys=[fk for fk in spec.get("fks", []) if db[fk[1]].exists()])
         else:
             existing = set(table.columns_dict)
             for col, typ, _ in spec["columns"]:

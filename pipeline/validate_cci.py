@@ -38,8 +38,9 @@ def band_validations(scored: list[dict], scope: str = "this report", suffix: str
     better one. One row records the derived ranges; one row checks each banded score."""
     if not band_ranges(scored):
         return []
+    bounds = band_bounds(scored)
     return [band_summary(scored, scope, suffix)] + [
-        band_agreement(row, scored, scope, suffix) for row in scored
+        band_agreement(row, scored, scope, suffix, bounds) for row in scored
         if row.get("band") in bands() and row.get("percent") is not None]
 
 
@@ -65,20 +66,30 @@ def describe_range(r: tuple) -> str:
     return f"{low:g}%" + (f"-{high:g}%" if high != low else "") + f" ({n} score{'s' if n != 1 else ''})"
 
 
-def band_agreement(row: dict, scored: list[dict], scope: str, suffix: str) -> dict:
-    order = bands()
-    rank = order.index(row["band"])
-    others = [r for r in scored if r is not row and r.get("band") in order and r.get("percent") is not None]
-    worse = [r["percent"] for r in others if order.index(r["band"]) > rank]
-    better = [r["percent"] for r in others if order.index(r["band"]) < rank]
-    bounds = ([f"above every worse-band score (max {max(worse):g}%)"] if worse else []) + \
-             ([f"below every better-band score (min {min(better):g}%)"] if better else [])
-    ok = (not worse or row["percent"] > max(worse)) and (not better or row["percent"] < min(better))
+def band_agreement(row: dict, scored: list[dict], scope: str, suffix: str, bounds_by_band: dict | None = None) -> dict:
+    worst, best = (bounds_by_band or band_bounds(scored))[row["band"]]
+    bounds = ([f"above every worse-band score (max {worst:g}%)"] if worst is not None else []) + \
+             ([f"below every better-band score (min {best:g}%)"] if best is not None else [])
+    ok = (worst is None or row["percent"] > worst) and (best is None or row["percent"] < best)
     where = f"{row['report_id']} " if row.get("report_id") else ""
     return {"rule": "band_agrees_with_score" + suffix,
             "expected": f"{row['band']}: " + (" and ".join(bounds) or "no scores of other bands to compare with"),
             "found": f"{where}{row['code']}: {row['percent']:g}% {row['band']}", "passed": int(ok),
             "evidence": f"{fold(row.get('evidence') or '')} (thresholds derived from {scope})"}
+
+
+def band_bounds(scored: list[dict]) -> dict:
+    """{band: (highest score of any worse band, lowest score of any better band)}, None
+    where there is none: computed once, so checking every score is linear, not quadratic."""
+    order = bands()
+    percents = {band: [r["percent"] for r in scored if r.get("band") == band and r.get("percent") is not None]
+                for band in order}
+    out = {}
+    for rank, band in enumerate(order):
+        worse = [p for b in order[rank + 1:] for p in percents[b]]
+        better = [p for b in order[:rank] for p in percents[b]]
+        out[band] = (max(worse) if worse else None, min(better) if better else None)
+    return out
 
 
 def corpus_band_validations(results: dict) -> dict:
@@ -91,9 +102,10 @@ def corpus_band_validations(results: dict) -> dict:
         return {rid: [] for rid in results}
     summary = band_summary(scored, scope, "_across_reports")
     out = {rid: [summary] for rid in results}
+    bounds = band_bounds(scored)
     for row in scored:
-        if row.get("band") in bands() and row.get("percent") is not None:
-            out[row["report_id"]].append(band_agreement(row, scored, scope, "_across_reports"))
+        if row.get("band") in bounds and row.get("percent") is not None:
+            out[row["report_id"]].append(band_agreement(row, scored, scope, "_across_reports", bounds))
     return out
 
 

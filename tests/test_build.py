@@ -162,6 +162,43 @@ def test_cache_is_keyed_by_pipeline_fingerprint(tmp_path, monkeypatch):
     assert ResultCache(tmp_path).get("ab" * 32) is None
 
 
+def test_a_changed_extractor_reruns_only_its_programme(tmp_path, monkeypatch):
+    from pipeline import cache as cache_module
+    from pipeline import runner
+
+    cache = tmp_path / "cache"
+    build([str(CORPUS)], tmp_path / "a.db", cache_dir=cache)
+    real_fingerprint, real_process = cache_module.programme_fingerprint, runner.process_file
+    monkeypatch.setattr(cache_module, "programme_fingerprint",
+                        lambda programme: "edited" if programme == "SQS" else real_fingerprint(programme))
+    processed = []
+
+    def counting(path, **kwargs):
+        processed.append(path.name)
+        return real_process(path, **kwargs)
+
+    monkeypatch.setattr(runner, "process_file", counting)
+    build([str(CORPUS)], tmp_path / "b.db", cache_dir=cache)
+    assert sorted(processed) == ["2013-sqs-wandsworth.txt", "2016-sqs-norfolk.txt"]
+    assert dump(tmp_path / "a.db") == dump(tmp_path / "b.db")
+
+
+def test_programme_sources_exist_and_the_rest_is_common():
+    from pipeline.cache import PROGRAMME_SOURCES, ROOT
+    from pipeline.extractors import EXTRACTORS, extractor_for
+
+    extractor_for("CCI")  # registers every extractor
+    assert set(PROGRAMME_SOURCES) == set(EXTRACTORS)
+    assert all((ROOT / name).is_file() for names in PROGRAMME_SOURCES.values() for name in names)
+
+
+def test_summary_lists_at_most_twenty_failed_validations():
+    summary = build_module.BuildSummary("x.db", failed_rules=[f"r{i}: rule" for i in range(23)])
+    lines = summary.lines()
+    assert lines[-1] == "  ... and 3 more: see the validations table (passed = 0)"
+    assert len(lines) == 1 + 20 + 1
+
+
 def test_parallel_build_equals_serial_build(tmp_path):
     build([str(CORPUS)], tmp_path / "serial.db", jobs=1)
     build([str(CORPUS)], tmp_path / "parallel.db", jobs=2, timeout=60)
@@ -188,3 +225,15 @@ def test_a_hanging_document_is_stopped_and_the_rest_load(tmp_path, monkeypatch):
     assert statuses["2013-sqs-wandsworth.txt"][0] == "error"
     assert "longer than the 3 s limit" in statuses["2013-sqs-wandsworth.txt"][1]
     assert sum(1 for status, _ in statuses.values() if status == "ok") == 4
+
+
+def test_database_is_readable_by_others_as_the_umask_allows(tmp_path):
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        build([str(CORPUS / "2013-sqs-wandsworth.txt")], tmp_path / "shared.db")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "shared.db").stat().st_mode) == 0o644

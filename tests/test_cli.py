@@ -54,3 +54,29 @@ def test_metadata_command_describes_every_table():
     data = json.loads(run("metadata").stdout)
     tables = data["databases"]["inspections"]["tables"]
     assert tables["reports"]["columns"]["publication_date"].startswith("ISO 8601")
+
+
+def test_progress_line_counts_documents_and_clears(capsys):
+    from pipeline.cli import Progress
+    from pipeline.process import Outcome
+
+    progress = Progress(enabled=True)
+    progress.advance(Outcome("cached.pdf", "x", "ok", ""))  # a cached result, reported before start
+    progress.start(12)
+    for i in range(3):
+        progress.advance(Outcome(f"{i}.pdf", "x", "ok", ""))
+    progress.clear()
+    err = capsys.readouterr().err
+    assert "\r[#######" in err and "3/12 documents" in err and "4/12" not in err
+    assert err.endswith("\r\033[K")
+
+
+def test_progress_stays_silent_for_a_short_build(capsys):
+    from pipeline.cli import Progress
+    from pipeline.process import Outcome
+
+    progress = Progress(enabled=True)
+    progress.start(5)
+    progress.advance(Outcome("a.pdf", "x", "ok", ""))
+    progress.clear()
+    assert capsys.readouterr().err == ""

@@ -116,6 +116,7 @@ TABLES = {
             *PROVENANCE,
         ],
         "fks": [("report_id", "reports", "id")],
+        "fts": ["text", "addressee"],
     },
     "findings": {
         "description": "Statements of what inspectors found, with any quantity normalised to a 0–1 interval.",

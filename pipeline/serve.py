@@ -36,6 +36,10 @@ def datasette_metadata(database: str = "inspections") -> dict:
         tables[name] = {**table_settings.get(name, {}), "description": description,
                         "columns": VIEW_COLUMNS[name]}
     site["databases"] = {database: {"tables": tables, "queries": CANNED_QUERIES}}
+    for dashboard in site.get("plugins", {}).get("datasette-dashboards", {}).values():
+        for item in [*dashboard.get("charts", {}).values(), *dashboard.get("filters", {}).values()]:
+            if "db" in item:
+                item["db"] = database  # the file's stem: `inspections` unless built elsewhere
     return site
 
 

@@ -180,7 +180,7 @@ def create_views(db) -> None:
 
 CANNED_QUERIES = {
     "service_history": {
-        "title": "A service's history",
+        "title": "A service's inspection history",
         "description": "Every report on a service and on the services it descends from (Southampton includes Wessex 2011), by date, with the harmonised measure per theme. `service`: an id such as `southampton`, or the name.",
         "sql": """SELECT date, programme, report_id, area, relation, lineage_path, theme,
        cci_percent, findings_low, findings_high, findings_n, kq_percent, kq_min, rating_score, ratings, overall_rating
@@ -190,24 +190,98 @@ ORDER BY date, report_id, theme""",
         "params": ["service"],
     },
     "compare_services_on_theme": {
-        "title": "Compare services on a theme",
-        "description": "Each report's harmonised measure for one theme, under the service it is about (each report once). `theme`: one of the `themes` table, e.g. `risk_of_harm`. Compare within a programme; across programmes see theme_crosswalk.comparability.",
-        "sql": """SELECT programme, date, service_id, service_name, report_id,
+        "title": "All services on one theme over time",
+        "description": "Each report's harmonised measure for one theme, under the service it is about (each report once), oldest first. `theme`: an id of the `themes` table, e.g. `risk_of_harm`. Compare within a programme; across programmes read theme_crosswalk.comparability first.",
+        "sql": """SELECT date, programme, service_id, service_name, report_id,
        cci_percent, cci_basis, findings_low, findings_high, findings_n, kq_percent, kq_min, kq_n, rating_score, ratings
 FROM service_timeline
 WHERE theme = :theme AND relation = 'own'
-ORDER BY programme, date, service_id""",
+ORDER BY date, programme, service_id""",
         "params": ["theme"],
     },
-    "recommendations_to_role": {
-        "title": "Recommendations addressed to a role",
-        "description": "Every recommendation whose addressee contains the text given (`role`, e.g. `YOT Manager`, `Board`, `council`), with its report, page and evidence.",
-        "sql": """SELECT r.publication_date, rec.report_id, r.area, r.service_id, r.programme,
-       rec.number, rec.addressee, rec.text, rec.page, rec.evidence
+    "lowest_key_questions": {
+        "title": "Lowest-scoring key questions by year",
+        "description": "2018/2021 key questions with the lowest % yes, the `limit` lowest per publication year (default 10), with the report, page and evidence. `year`: e.g. `2020`, or empty for every year.",
+        "sql": """SELECT year, rank, percent_yes, code, question, report_id, area, programme, page, evidence
+FROM (
+  SELECT r.year, rank() OVER (PARTITION BY r.year ORDER BY k.percent_yes) AS rank,
+         k.percent_yes, k.code, k.question, k.report_id, r.area, r.programme, k.page, k.evidence
+  FROM key_questions k JOIN reports r ON r.id = k.report_id
+  WHERE k.percent_yes IS NOT NULL AND (:year = '' OR r.year = CAST(:year AS INTEGER))
+)
+WHERE rank <= coalesce(nullif(CAST(:limit AS INTEGER), 0), 10)
+ORDER BY year, rank, code""",
+        "params": ["year", "limit"],
+    },
+    "ratings_by_year": {
+        "title": "Distribution of ratings by year",
+        "description": "How many standards (2018/2021 frameworks) and whole services (overall rating) were rated Outstanding, Good, Requires improvement or Inadequate, per publication year; `share` is the proportion (0–1) of that year's ratings at that level. The chart is on the overview dashboard.",
+        "sql": """WITH rated AS (
+  SELECT r.year, 'standard' AS level, g.rating, g.score FROM ratings g JOIN reports r ON r.id = g.report_id
+  UNION ALL
+  SELECT year, 'overall', overall_rating,
+         CASE overall_rating WHEN 'Outstanding' THEN 3 WHEN 'Good' THEN 2
+                             WHEN 'Requires improvement' THEN 1 WHEN 'Inadequate' THEN 0 END
+  FROM reports WHERE overall_rating IS NOT NULL
+)
+SELECT year, level, rating, score, count(*) AS n,
+       round(1.0 * count(*) / sum(count(*)) OVER (PARTITION BY year, level), 3) AS share
+FROM rated GROUP BY year, level, rating, score
+ORDER BY year, level DESC, score DESC""",
+        "params": [],
+    },
+    "bands_by_year": {
+        "title": "Distribution of CCI improvement bands by year",
+        "description": "Core Case Inspection criterion scores per improvement-required band (MINIMUM, MODERATE, SUBSTANTIAL, DRASTIC) and publication year, with the range of scores in each band.",
+        "sql": """SELECT r.year, s.band, count(*) AS n, min(s.percent) AS lowest_percent, max(s.percent) AS highest_percent,
+       round(1.0 * count(*) / sum(count(*)) OVER (PARTITION BY r.year), 3) AS share
+FROM scores s JOIN reports r ON r.id = s.report_id
+WHERE s.band IS NOT NULL
+GROUP BY r.year, s.band
+ORDER BY r.year, CASE s.band WHEN 'MINIMUM' THEN 0 WHEN 'MODERATE' THEN 1 WHEN 'SUBSTANTIAL' THEN 2 ELSE 3 END""",
+        "params": [],
+    },
+    "search_recommendations": {
+        "title": "Search recommendations by text and addressee",
+        "description": "Recommendations whose text matches `q` (full-text search with stemming: `assessment` finds `assessments`; empty for all) and whose addressee contains `addressee` (e.g. `Board`, `manager`; empty for any), with report, page and evidence.",
+        "sql": """SELECT r.publication_date, rec.report_id, r.area, r.programme, rec.number, rec.addressee, rec.text,
+       rec.page, rec.evidence
 FROM recommendations rec JOIN reports r ON r.id = rec.report_id
-WHERE rec.addressee LIKE '%' || :role || '%'
+WHERE (:q = '' OR rec.id IN (SELECT rowid FROM recommendations_fts WHERE recommendations_fts MATCH fts_query(:q)))
+  AND (:addressee = '' OR rec.addressee LIKE '%' || :addressee || '%')
 ORDER BY r.publication_date, rec.report_id, rec.number""",
-        "params": ["role"],
+        "params": ["q", "addressee"],
+    },
+    "theme_findings": {
+        "title": "Findings with their quantities for a theme",
+        "description": "Every finding on one theme that states a quantity, with each quantity as printed, its 0–1 interval, any count and denominator, and the rule of models/quantifiers.yml that read it. `theme`: e.g. `risk_of_harm`.",
+        "sql": """SELECT r.publication_date, f.report_id, r.programme, f.section, f.polarity, f.text,
+       q.quantity_text, q.kind, q.proportion_low, q.proportion_high, q.count, q.denominator, q.scope,
+       q.rule, f.page, f.evidence
+FROM findings f
+JOIN reports r ON r.id = f.report_id
+JOIN finding_quantities q ON q.finding_id = f.id
+WHERE f.theme = :theme
+ORDER BY r.publication_date, f.report_id, f.id, q.id""",
+        "params": ["theme"],
+    },
+    "search_text": {
+        "title": "Search the full text and the findings",
+        "description": "Full-text search (SQLite FTS5, Porter stemming; phrases in double quotes, `OR`, `NOT`, `prefix*`) over every report's passages and findings, best matches first, each with its report, page, section and a highlighted snippet. Text that is not valid search syntax (`out-of-court`) is searched for as plain words. `q`: e.g. `MAPPA` or `\"risk of harm\"`.",
+        "sql": """SELECT * FROM (
+  SELECT 'passage' AS kind, p.report_id, r.title, p.page, p.section,
+         snippet(passages_fts, 0, '[', ']', ' … ', 24) AS snippet, passages_fts.rank AS rank
+  FROM passages_fts JOIN passages p ON p.rowid = passages_fts.rowid JOIN reports r ON r.id = p.report_id
+  WHERE passages_fts MATCH fts_query(:q)
+  UNION ALL
+  SELECT 'finding', f.report_id, r.title, f.page, f.section,
+         snippet(findings_fts, 0, '[', ']', ' … ', 24), findings_fts.rank
+  FROM findings_fts JOIN findings f ON f.rowid = findings_fts.rowid JOIN reports r ON r.id = f.report_id
+  WHERE findings_fts MATCH fts_query(:q)
+)
+ORDER BY rank, report_id, page
+LIMIT 200""",
+        "params": ["q"],
     },
     "reports_failing_validation": {
         "title": "Reports that failed a validation rule",
@@ -218,4 +292,18 @@ WHERE v.passed = 0 AND (:rule = '' OR v.rule = :rule)
 ORDER BY v.rule, v.report_id""",
         "params": ["rule"],
     },
+}
+
+# Parameters that make each canned query answer on the corpus: used by the README's
+# examples, the tests, the browser test and benchmarks/serve_load.py.
+QUERY_EXAMPLES = {
+    "service_history": {"service": "southampton"},
+    "compare_services_on_theme": {"theme": "risk_of_harm"},
+    "lowest_key_questions": {"year": "2020", "limit": "5"},
+    "ratings_by_year": {},
+    "bands_by_year": {},
+    "search_recommendations": {"q": "assessment", "addressee": ""},
+    "theme_findings": {"theme": "risk_of_harm"},
+    "search_text": {"q": "MAPPA"},
+    "reports_failing_validation": {"rule": ""},
 }

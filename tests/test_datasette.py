@@ -80,10 +80,36 @@ def test_serve_arguments_are_safe_by_default():
 @pytest.mark.parametrize("query, params, check", [
     ("service_history", "service=southampton",
      lambda rows: {"2011-cci-wessex", "2020-yos-2018-southampton"} <= {r["report_id"] for r in rows}),
-    ("compare_services_on_theme", "theme=safeguarding",
-     lambda rows: {"2011-cci-leeds", "2011-cci-wessex"} <= {r["report_id"] for r in rows}),
-    ("recommendations_to_role", "role=manager",
+    ("service_history", "service=Southampton",  # by name as well as id
      lambda rows: {"2011-cci-wessex", "2020-yos-2018-southampton"} <= {r["report_id"] for r in rows}),
+    ("compare_services_on_theme", "theme=safeguarding",
+     lambda rows: [r["report_id"] for r in rows][:2] == ["2011-cci-leeds", "2011-cci-wessex"]),
+    ("lowest_key_questions", "year=2020&limit=2",  # two questions tie at 53%
+     lambda rows: [(r["rank"], r["code"], r["percent_yes"]) for r in rows] == [(1, "3.1.2", 53.0), (1, "3.2.2", 53.0)]),
+    ("lowest_key_questions", "year=&limit=",
+     lambda rows: len(rows) >= 10 and max(r["rank"] for r in rows) <= 10 and {r["year"] for r in rows} == {2020}),
+    ("ratings_by_year", "",
+     lambda rows: {(r["level"], r["rating"]): r["n"] for r in rows} == {
+         ("standard", "Outstanding"): 3, ("standard", "Good"): 2, ("standard", "Requires improvement"): 7,
+         ("overall", "Good"): 1}),
+    ("bands_by_year", "",
+     lambda rows: {r["band"]: (r["n"], r["lowest_percent"], r["highest_percent"]) for r in rows} == {
+         "MINIMUM": (10, 76.0, 90.0), "MODERATE": (6, 62.0, 73.0), "SUBSTANTIAL": (6, 55.0, 57.0)}),  # Wessex 1.1: band, no %
+    ("search_recommendations", "q=assessment&addressee=",
+     lambda rows: all("assessment" in r["text"].lower() for r in rows) and len({r["report_id"] for r in rows}) >= 3),
+    ("search_recommendations", "q=&addressee=Board",
+     lambda rows: {r["addressee"] for r in rows} == {"The Chair of the Southampton YOS Management Board",
+                                                    "YOS Partnership Board"}),
+    ("theme_findings", "theme=risk_of_harm",
+     lambda rows: all(0 <= r["proportion_low"] <= r["proportion_high"] <= 1 for r in rows if r["kind"] != "count")
+     and {"2011-cci-leeds", "2016-sqs-norfolk"} <= {r["report_id"] for r in rows}),
+    ("search_text", "q=MAPPA",
+     lambda rows: {"passage", "finding"} <= {r["kind"] for r in rows}
+     and all("[MAPPA]" in r["snippet"] for r in rows) and all(r["title"] and r["section"] is not None or r["kind"] for r in rows)),
+    ("search_text", "q=out-of-court",  # not valid FTS syntax: searched for as plain words
+     lambda rows: any("2020-yos-2018-southampton" == r["report_id"] for r in rows)),
+    ("search_text", "q=%22risk+of+harm%22+NOT+MAPPA",  # valid FTS syntax is used as typed
+     lambda rows: rows and all("MAPPA" not in r["snippet"] for r in rows)),
     ("reports_failing_validation", "rule=",
      lambda rows: {r["report_id"] for r in rows} == {"2011-cci-wessex"}),
 ])
@@ -100,3 +126,95 @@ def test_service_timeline_view_is_served(served):
     rows = get(ds, "/inspections/service_timeline.json?_shape=array&service_id=southampton&_size=max").json()
     assert {(r["report_id"], r["relation"]) for r in rows} >= {
         ("2011-cci-wessex", "predecessor"), ("2020-yos-2018-southampton", "own")}
+
+
+def test_every_canned_query_has_a_title_description_and_working_example(served):
+    from pipeline.views import CANNED_QUERIES, QUERY_EXAMPLES
+
+    ds, _ = served
+    assert set(QUERY_EXAMPLES) == set(CANNED_QUERIES)
+    for name, query in CANNED_QUERIES.items():
+        assert query["title"] and query["description"], name
+        assert set(query["params"]) == set(QUERY_EXAMPLES[name]), name
+        params = "&".join(f"{k}={v}" for k, v in QUERY_EXAMPLES[name].items())
+        response = get(ds, f"/inspections/{name}.json?_shape=array&{params}")
+        assert response.status_code == 200 and response.json(), name
+
+
+def test_a_canned_query_form_with_no_input_is_not_an_error(served):
+    ds, _ = served
+    for name in ("search_text", "search_recommendations", "theme_findings", "lowest_key_questions"):
+        assert get(ds, f"/inspections/{name}").status_code == 200, name
+
+
+def test_table_settings_name_real_columns(served):
+    _, db_path = served
+    db = sqlite_utils.Database(db_path)
+    tables = datasette_metadata("inspections")["databases"]["inspections"]["tables"]
+    for name, settings in tables.items():
+        columns = set(db[name].columns_dict)
+        named = [*settings.get("facets", []), settings.get("sort"), settings.get("sort_desc"), settings.get("label_column")]
+        assert {c for c in named if c} <= columns, name
+    assert tables["build_info"]["hidden"] is True
+    assert tables["reports"]["label_column"] == "title" and tables["services"]["label_column"] == "name"
+
+
+def test_default_facets_appear_on_the_findings_page(served):
+    ds, _ = served
+    data = get(ds, "/inspections/findings.json?_size=1").json()
+    assert {"theme", "polarity", "section"} <= set(data["facet_results"])
+    themes = {item["value"]: item["count"] for item in data["facet_results"]["theme"]["results"]}
+    assert themes["reoffending"] == 102 and themes["risk_of_harm"] == 94
+
+
+def test_dashboard_charts_query_the_served_database(served):
+    ds, _ = served
+    charts = datasette_metadata("inspections")["plugins"]["datasette-dashboards"]["overview"]["charts"]
+    assert {"ratings-by-year", "bands-by-year", "service-theme-timeline"} <= set(charts)
+    assert get(ds, "/-/dashboards/overview/ratings-by-year").status_code == 200
+    for slug, chart in charts.items():
+        response = asyncio.run(ds.client.get(f"/{chart['db']}.json", params={
+            "sql": chart["query"].replace("[[ AND theme = :theme ]]", ""), "service": "southampton",
+            "_shape": "array"}))
+        assert response.status_code == 200 and response.json(), slug
+    timeline = asyncio.run(ds.client.get("/inspections.json", params={
+        "sql": charts["service-theme-timeline"]["query"].replace("[[ AND theme = :theme ]]", ""),
+        "service": "southampton", "_shape": "array"})).json()
+    assert {"2011-cci-wessex", "2020-yos-2018-southampton"} <= {r["report_id"] for r in timeline}
+
+
+def test_dashboard_database_follows_the_file_name():
+    site = datasette_metadata("other")
+    charts = site["plugins"]["datasette-dashboards"]["overview"]["charts"]
+    assert {chart["db"] for chart in charts.values()} == {"other"}
+
+
+def test_fts_query_keeps_valid_syntax_and_escapes_the_rest():
+    from pipeline.datasette_plugin import fts_query
+
+    assert fts_query('"risk of harm" NOT MAPPA') == '"risk of harm" NOT MAPPA'
+    assert fts_query("victim*") == "victim*"
+    assert fts_query("out-of-court") == '"out-of-court"'
+    assert fts_query('stray "quote') == '"stray" "quote"'
+    assert fts_query("") == '""' and fts_query(None) == '""'
+
+
+def test_page_cells_link_to_the_published_report_page(tmp_path):
+    """With a public URL in the manifest, a row's page number links to that page of the PDF."""
+    from pipeline.render import render_text_to_pdf
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    render_text_to_pdf((CORPUS / "2013-sqs-wandsworth.txt").read_text(encoding="utf-8"), folder / "wandsworth.pdf")
+    url = "https://www.justiceinspectorates.gov.uk/hmiprobation/example-wandsworth.pdf"
+    (folder / "manifest.csv").write_text(f"file,source_url\nwandsworth.pdf,{url}\n", encoding="utf-8")
+    build([str(folder)], tmp_path / "inspections.db")
+    ds = Datasette(immutables=[str(tmp_path / "inspections.db")], metadata=datasette_metadata("inspections"),
+                   settings=SETTINGS)
+    rows = get(ds, "/inspections/findings.json?_shape=array&_size=max").json()
+    page = next(r["page"] for r in rows if r["page"])
+    html = get(ds, "/inspections/findings?_size=max").text
+    assert f'href="{url}#page={page}"' in html
+    html = get(ds, "/inspections/search_text?q=MAPPA").text
+    assert f"{url}#page=" in html
+    assert get(ds, "/inspections/reports.json?_shape=array").json()[0]["source_url"] == url

@@ -12,6 +12,7 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .models import load_model
 
@@ -59,7 +60,14 @@ def _footnote_markers(text: str) -> str:
     return SUPERSCRIPT_RUN.sub(lambda m: "[^" + m.group(0).translate(SUPERSCRIPT_DIGITS) + "]", text)
 
 
+@lru_cache(maxsize=1)
+def _homoglyph_chars():
+    return re.compile("[" + re.escape("".join(homoglyph_map())) + "]")
+
+
 def _homoglyphs(text: str) -> str:
+    if not _homoglyph_chars().search(text):  # nearly every line: no look-alike at all
+        return text
     mapping = homoglyph_map()
 
     def fix(match):

@@ -181,6 +181,7 @@ def quantity_table() -> Table:
 
 # --- component 1: numbers --------------------------------------------------------------
 
+QNUM_NORM = "<quantity-number>"  # token.norm_ of a number token (no real word normalises to it)
 DIGITS = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 
 for _name, _default in (("qnum", None), ("is_qnum", False)):
@@ -211,11 +212,18 @@ class QuantityNumbers:
             with doc.retokenize() as retokenizer:
                 for start, end in joins:
                     retokenizer.merge(doc[start:end])
+        words = self.words
         for token in doc:
-            value = self.value(token.text)
+            text = token.text
+            # Most tokens are plain words, not numbers: rule them out cheaply. A joined
+            # "twenty-five" or "twenty five" is not alphabetic, so it is still read.
+            if text.isalpha() and token.lower_ not in words:
+                continue
+            value = self.value(text)
             if value is not None:
                 token._.qnum = value
                 token._.is_qnum = True
+                token.norm_ = QNUM_NORM  # what the Matcher tests: a C-level attribute, unlike `_`
         return doc
 
     def value(self, text: str) -> float | None:
@@ -232,7 +240,9 @@ class QuantityNumbers:
 
 # --- component 2: candidate expressions ------------------------------------------------
 
-NUM = {"_": {"is_qnum": True}}
+# A number token, as the Matcher sees it. (Matching on the `_.is_qnum` extension costs
+# a Python call per token per pattern state: most of the matcher's time.)
+NUM = {"NORM": QNUM_NORM}
 
 
 @Language.factory("quantity_matcher")
@@ -304,6 +314,13 @@ ANAPHORIC_WORDS = {"these", "those", "them", "such"}
 # Grammar words that end a noun phrase: "one of the key issues in cases" does not count cases.
 FUNCTION_WORDS = {"in", "of", "to", "for", "with", "was", "were", "is", "are", "and", "or", "that", "which",
                   "where", "by", "on", "at", "from", "as", "than", "but", "had", "have", "we", "they", "it"}
+
+
+def _text(doc: Doc) -> str:
+    # spaCy rebuilds doc.text from its tokens on every access: read it once per doc.
+    if "text" not in doc.user_data:
+        doc.user_data["text"] = doc.text
+    return doc.user_data["text"]
 
 
 @dataclass
@@ -549,12 +566,12 @@ class QuantityContext:
         return doc[end].lower_ if end < len(doc) else ""
 
     def _sentence_before(self, doc, start: int) -> str:
-        text = doc.text[: doc[start].idx]
+        text = _text(doc)[: doc[start].idx]
         cut = max(text.rfind(". "), text.rfind("? "), text.rfind("! "), text.rfind("\n"))
         return text[cut + 1:]
 
     def _scope(self, doc, cand: Candidate) -> str | None:
-        after = doc.text[doc[cand.core_end - 1].idx + len(doc[cand.core_end - 1]):][:120]
+        after = _text(doc)[doc[cand.core_end - 1].idx + len(doc[cand.core_end - 1]):][:120]
         if any(p.search(after) for p in self.table.anaphoric_after):
             return "anaphoric"
         if cand.kind != "count" and any(p.search(after) for p in self.table.restricted_after):
@@ -623,7 +640,11 @@ def find_quantities(text: str, sample_size: int | None = None, *, antecedent: in
     """
     if not text or not text.strip():
         return []
-    doc = quantity_nlp()(text)
+    nlp = quantity_nlp()
+    doc = nlp.make_doc(text)
+    doc.user_data["text"] = text  # spaCy's doc.text is rebuilt from the tokens: keep the original
+    for _, component in nlp.pipeline:
+        doc = component(doc)
     table = quantity_table()
     return [_with_base(doc, cand, sample_size, antecedent, table) for cand in doc._.quantities]
 

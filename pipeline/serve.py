@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import sys
 import tempfile
 from pathlib import Path
 
@@ -60,4 +61,14 @@ def write_metadata(db: str) -> str:
 def serve(db: str, host: str = "127.0.0.1", port: int = 8001) -> None:
     from datasette.cli import cli as datasette_cli
 
-    datasette_cli.main(args=datasette_args(db, host, port, write_metadata(db)), prog_name="datasette")
+    import signal
+
+    metadata_path = write_metadata(db)
+    # uvicorn re-raises SIGTERM after its graceful shutdown; turn it into an exit that
+    # runs the clean-up below instead of killing the process outright.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        datasette_cli.main(args=datasette_args(db, host, port, metadata_path), prog_name="datasette",
+                           standalone_mode=False)
+    finally:
+        Path(metadata_path).unlink(missing_ok=True)

@@ -11,7 +11,7 @@ import sqlite_utils
 
 from pipeline import link, views
 from pipeline.models import MODELS_DIR
-from pipeline.schema import ensure_schema
+from pipeline.schema import enable_search, ensure_schema
 from tests.conftest import corpus_document, corpus_result
 
 WESSEX_GSS = ["E10000014", "E06000044", "E06000045"]  # Hampshire, Portsmouth, Southampton
@@ -369,6 +369,7 @@ def db():
          "text": "the case record should at all times contain accurate, sufficient and up to date information"},
         {"report_id": "2020-yos-2018-southampton", "number": 1, "addressee": "Southampton City Council and its partners",
          "text": "review the resources of the YOS"}])
+    enable_search(database)
     views.create_views(database)
     return database
 
@@ -444,11 +445,17 @@ def test_canned_compare_services_on_a_theme_lists_each_report_once(db):
         ("leeds", 76), ("wessex", 56), ("norfolk", 0.75), ("southampton", 74)]
 
 
-def test_canned_recommendations_to_a_role(db):
-    rows = _rows(db, views.CANNED_QUERIES["recommendations_to_role"]["sql"], {"role": "yot manager"})
+def test_canned_recommendations_by_addressee(db):
+    from pipeline.datasette_plugin import fts_query
+
+    db.conn.create_function("fts_query", 1, fts_query)  # what the Datasette plugin registers
+    sql = views.CANNED_QUERIES["search_recommendations"]["sql"]
+    rows = _rows(db, sql, {"q": "", "addressee": "yot manager"})
     assert [(r["report_id"], r["number"]) for r in rows] == [("2011-cci-wessex", 1)]
-    rows = _rows(db, views.CANNED_QUERIES["recommendations_to_role"]["sql"], {"role": "Council"})
+    rows = _rows(db, sql, {"q": "", "addressee": "Council"})
     assert [r["report_id"] for r in rows] == ["2020-yos-2018-southampton"]
+    rows = _rows(db, sql, {"q": "records", "addressee": ""})  # stemmed: "record" in the text
+    assert [(r["report_id"], r["number"], r["addressee"]) for r in rows] == [("2011-cci-wessex", 8, None)]
 
 
 def test_canned_reports_failing_validation(db):

@@ -1,0 +1,209 @@
+"""The served site in a real browser: Playwright driving headless Chromium against
+`inspections serve` (what `make run` starts), so the metadata and plugins load as in use.
+
+Skipped without Chromium or the playwright package, unless REQUIRE_BROWSER=1 (set by
+.ci/run), when that is a failure. Screenshots of every step go to
+test-artifacts/screenshots/<step>.png.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from pipeline.build import build
+
+from . import browser_support
+from .browser_support import CHROMIUM_ARGS, ConsoleErrors, Server, find_chromium, step, unavailable
+from .conftest import CORPUS
+
+try:
+    from playwright.sync_api import expect, sync_playwright
+except ImportError:  # pragma: no cover - depends on the environment
+    sync_playwright = expect = None
+
+pytestmark = pytest.mark.slow
+
+SITE_TITLE = "Youth justice inspections in England and Wales"
+TIMEOUT_MS = 10_000
+CHART_TIMEOUT_MS = 15_000
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("browser-serve")
+    db_path = folder / "inspections.db"  # the database is named after the file: /inspections/...
+    build([str(CORPUS)], db_path)
+    running = Server(db_path, folder)
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def module_page(tmp_path_factory):
+    """One Chromium page for the module; Chromium's checks come first so a machine without
+    it skips (or, with REQUIRE_BROWSER, fails) before the server is built."""
+    if sync_playwright is None:
+        unavailable("the playwright package is not installed: pip install -e '.[test]'")
+    executable, why = find_chromium()
+    if executable is None:
+        unavailable(why)
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    with sync_playwright() as playwright:
+        # A persistent context is Playwright's way to give Chromium our own --user-data-dir.
+        context = playwright.chromium.launch_persistent_context(
+            str(profile), executable_path=executable, headless=True, args=CHROMIUM_ARGS,
+            viewport={"width": 1280, "height": 900})
+        try:
+            page = context.pages[0] if context.pages else context.new_page()
+            page.set_default_timeout(TIMEOUT_MS)
+            expect.set_options(timeout=TIMEOUT_MS)
+            errors = ConsoleErrors()
+            errors.attach(page)
+            yield page, errors
+        finally:
+            context.close()
+
+
+@pytest.fixture
+def console_errors(module_page):
+    """Errors in the browser console during this test only."""
+    _, errors = module_page
+    errors.clear()
+    return errors
+
+
+@pytest.fixture
+def page(module_page, console_errors, server):
+    return module_page[0]
+
+
+@pytest.fixture
+def base(server):
+    return server.url
+
+
+def open_page(page, url: str):
+    response = page.goto(url)
+    assert response is not None and response.ok, f"GET {url}: HTTP {response.status if response else '?'}"
+    return response
+
+
+def assert_no_console_errors(errors):
+    assert not errors, "errors in the browser console:\n" + "\n".join(errors)
+
+
+def test_find_chromium_order(tmp_path, monkeypatch):
+    """CHROMIUM_PATH decides alone; then Debian's path; then names on PATH (no browser needed)."""
+    fake = tmp_path / "chromium-browser"
+    fake.write_text("#!/bin/sh\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(browser_support, "DEBIAN_CHROMIUM", str(tmp_path / "missing"))
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.delenv("CHROMIUM_PATH", raising=False)
+    assert find_chromium() == (str(fake), "")
+    monkeypatch.setenv("CHROMIUM_PATH", "/nonexistent")
+    path, why = find_chromium()
+    assert path is None and why.startswith("no Chromium found") and "CHROMIUM_PATH=/nonexistent" in why
+    monkeypatch.setenv("CHROMIUM_PATH", str(fake))
+    assert find_chromium() == (str(fake), "")
+    monkeypatch.delenv("CHROMIUM_PATH")
+    fake.unlink()
+    assert find_chromium() == (None, browser_support.NOT_FOUND)
+
+
+def report_ids_linked(page) -> set[str]:
+    """Report ids of the foreign-key links in the report_id column (the link text is the
+    report's title, its label; the id is in the link)."""
+    hrefs = page.locator("table.rows-and-columns td.col-report_id a").evaluate_all(
+        "links => links.map(a => a.getAttribute('href'))")
+    return {href.rsplit("/", 1)[-1] for href in hrefs}
+
+
+def test_home_page_shows_the_site_title(page, base, console_errors):
+    with step(page, "01-home"):
+        open_page(page, base + "/")
+        expect(page.locator("h1")).to_have_text(SITE_TITLE)
+        expect(page).to_have_title(re.compile("^" + re.escape(SITE_TITLE)))
+        assert_no_console_errors(console_errors)
+
+
+def test_canned_query_with_a_parameter(page, base, console_errors):
+    with step(page, "02-service-history"):
+        open_page(page, base + "/inspections/service_history")
+        form = page.locator("form.sql")
+        form.locator("input[name=service]").fill("southampton")
+        form.locator("input[type=submit]").click()
+        expect(page).to_have_url(base + "/inspections/service_history?service=southampton")
+        cells = page.locator("table.rows-and-columns td.col-report_id")
+        expect(cells.first).to_be_visible()
+        report_ids = {text.strip() for text in cells.all_inner_texts()}
+        assert {"2011-cci-wessex", "2020-yos-2018-southampton"} <= report_ids, sorted(report_ids)
+        assert_no_console_errors(console_errors)
+
+
+def test_foreign_key_link_leads_to_the_report(page, base, console_errors):
+    with step(page, "03-foreign-key-report"):
+        open_page(page, base + "/inspections/scores?_size=10")
+        link = page.locator("table.rows-and-columns td.col-report_id a").first
+        href = link.get_attribute("href")
+        assert href and href.startswith("/inspections/reports/"), f"report_id links to {href!r}"
+        report_id = href.rsplit("/", 1)[-1]
+        title = page.request.get(f"{base}/inspections/reports/{report_id}.json?_shape=array").json()[0]["title"]
+        expect(link).to_have_text(title)  # the link is labelled with the report's title
+        link.click()
+        expect(page).to_have_url(f"{base}/inspections/reports/{report_id}")
+        expect(page.locator("table.rows-and-columns td.col-id")).to_have_text(report_id)
+        expect(page.locator("table.rows-and-columns td.col-title")).to_have_text(title)
+        assert_no_console_errors(console_errors)
+
+
+def test_full_text_search(page, base, console_errors):
+    with step(page, "04-search-mappa"):
+        open_page(page, base + "/inspections/passages")
+        form = page.locator("form.filters")
+        form.locator("input#_search").fill("MAPPA")
+        form.locator("input[type=submit]").click()
+        expect(page).to_have_url(re.compile(r"/inspections/passages\?(.*&)?_search=MAPPA(&|$)"))
+        expect(page.locator("table.rows-and-columns th.col-page")).to_be_visible()
+        rows = page.locator("table.rows-and-columns tbody tr")
+        expect(rows.first).to_be_visible()
+        assert page.locator("table.rows-and-columns td.col-page").count() == rows.count()
+        report_ids = report_ids_linked(page)
+        assert "2011-cci-wessex" in report_ids, sorted(report_ids)
+        assert_no_console_errors(console_errors)
+
+
+def assert_chart_rendered(page, url: str, container: str, console_errors):
+    """The page answers, and vega-embed draws an svg or canvas with a size in the container."""
+    response = page.goto(url)
+    assert response is not None and response.ok, (
+        f"GET {url}: HTTP {response.status if response else '?'}: is the `overview` dashboard with "
+        f"chart `ratings-by-year` configured for datasette-dashboards (pipeline/datasette/metadata.yml)?")
+    expect(page.locator(container)).to_be_attached()
+    drawing = page.locator(f"{container} svg, {container} canvas").first
+    expect(drawing).to_be_visible(timeout=CHART_TIMEOUT_MS)
+    box = drawing.bounding_box()
+    assert box and box["width"] > 0 and box["height"] > 0, f"chart drawn with no size: {box}"
+    # Drawn over its neighbours or cut off? (A facet with width "container" does that.)
+    frame = page.locator(container).bounding_box()
+    slack = 2
+    assert (box["x"] >= frame["x"] - slack and box["y"] >= frame["y"] - slack
+            and box["x"] + box["width"] <= frame["x"] + frame["width"] + slack
+            and box["y"] + box["height"] <= frame["y"] + frame["height"] + slack), (
+        f"chart ({box['width']:.0f}x{box['height']:.0f} at {box['x']:.0f},{box['y']:.0f}) overflows its "
+        f"container ({frame['width']:.0f}x{frame['height']:.0f} at {frame['x']:.0f},{frame['y']:.0f})")
+    assert_no_console_errors(console_errors)
+
+
+def test_dashboard_shows_the_chart(page, base, console_errors):
+    with step(page, "05-dashboard-overview"):
+        assert_chart_rendered(page, base + "/-/dashboards/overview", "#chart-ratings-by-year", console_errors)
+
+
+def test_chart_page_renders(page, base, console_errors):
+    # The chart's own page names its container after the dashboard: #chart-overview.
+    with step(page, "06-chart-ratings-by-year"):
+        assert_chart_rendered(page, base + "/-/dashboards/overview/ratings-by-year", ".chart-container",
+                              console_errors)

@@ -68,7 +68,6 @@ def serve(db: str, host: str = "127.0.0.1", port: int = 8001) -> None:
     # runs the clean-up below instead of killing the process outright.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
-        datasette_cli.main(args=datasette_args(db, host, port, metadata_path), prog_name="datasette",
-                           standalone_mode=False)
+        datasette_cli.main(args=datasette_args(db, host, port, metadata_path), prog_name="datasette")
     finally:
         Path(metadata_path).unlink(missing_ok=True)

@@ -155,5 +155,54 @@ def metadata(db_path):
     click.echo(json.dumps(datasette_metadata(Path(db_path).stem), indent=2))
 
 
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True,
+              help="csv: one header row, NULL as an empty cell; json: an array of objects, NULL as null.")
+@click.option("--table", "tables", multiple=True, metavar="T",
+              help="Table or view to export (repeat for several) [default: every table and view].")
+@click.option("--db", "db_path", default="inspections.db", show_default=True, type=click.Path(dir_okay=False),
+              help="Database to export.")
+@click.option("--out", "out_dir", default="export", show_default=True,
+              type=click.Path(file_okay=False, allow_dash=True),
+              help="Folder to write into; `-` writes a single --table to stdout.")
+def export(fmt, tables, db_path, out_dir):
+    """Export tables and views as CSV or JSON files for offline use.
+
+    Writes one <table>.csv (or .json) per table into --out, rows in a fixed order
+    (primary key; views by every column), with a datapackage.json (Frictionless
+    Data Package) giving each column's type and description. Full-text indexes
+    and SQLite's own tables are left out. Exit status 2 on a usage error (an
+    unknown table, no database).
+    """
+    import io
+    import sqlite3
+
+    from .export import UnknownTable, export as run_export, write_table
+
+    try:
+        if out_dir == "-":
+            if len(tables) != 1:
+                raise click.UsageError("--out - writes one table to stdout: give exactly one --table.")
+            sys.stdout.flush()  # UTF-8 whatever the locale, and csv's own line ends
+            stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
+            try:
+                write_table(db_path, tables[0], fmt, stream)
+            finally:
+                stream.flush()
+                stream.detach()
+            return
+        counts = run_export(db_path, out_dir, fmt, list(tables) or None)
+    except UnknownTable as exc:
+        raise click.UsageError(f"no table or view {', '.join(exc.unknown)} in {db_path}; "
+                               f"available: {', '.join(exc.available)}") from None
+    except FileNotFoundError:
+        click.echo(f"error: no database at {db_path} (build one with: inspections build --db {db_path})", err=True)
+        sys.exit(2)
+    except sqlite3.DatabaseError as exc:
+        click.echo(f"error: {db_path}: {exc}", err=True)
+        sys.exit(2)
+    click.echo(f"{out_dir}: {len(counts)} {fmt} files, {sum(counts.values())} rows, and datapackage.json", err=True)
+
+
 if __name__ == "__main__":
     cli()

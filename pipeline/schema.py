@@ -156,7 +156,7 @@ TABLES = {
             ("high_open", int, "1 when the interval excludes its upper end (`…, 0.75)`)"),
             ("rule", str, "The row of models/quantifiers.yml that read the quantity"),
             ("scope", str, "What the proportion is of: the whole sample, a narrowed subset, or an earlier count (anaphoric)"),
-            ("base", int, "The count the proportion is of, where known (sample size or an earlier count)"),
+            ("base", str, "Where `denominator` came from: `stated` (\"4 out of 22\"), `sample` (the report's sample size) or `antecedent` (a set counted in the sentence before); NULL when there is no denominator"),
             ("start", int, "Character offset of the quantity in the finding's text"),
             ("end", int, "Character offset just after the quantity in the finding's text"),
         ],

@@ -47,7 +47,11 @@ def outputs(nb):
         for out in cell.outputs:
             if out.output_type == "stream":
                 if out.name == "stdout":
-                    kept.append(("stdout", out.text))
+                    # The kernel may deliver one print in several chunks: compare the text, not the chunking.
+                    if kept and kept[-1][0] == "stdout":
+                        kept[-1] = ("stdout", kept[-1][1] + out.text)
+                    else:
+                        kept.append(("stdout", out.text))
             elif out.output_type in ("execute_result", "display_data"):
                 kept.append((out.output_type, {k: v for k, v in out.data.items() if not k.startswith("image/")}))
             else:

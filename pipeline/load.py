@@ -112,7 +112,9 @@ def text_pages(text: str) -> list:
             pages.append((number, lines))
         return pages
     lines = list(enumerate(_split_lines(text), start=1))
-    markers = [(i, int(m.group(1))) for i, (_, line) in enumerate(lines) if (m := PAGE_MARKER.match(line))]
+    # Pages are numbered from 1: a "Page 0" line is text, not a marker.
+    markers = [(i, int(m.group(1))) for i, (_, line) in enumerate(lines)
+               if (m := PAGE_MARKER.match(line)) and int(m.group(1)) >= 1]
     if len(markers) < 2:
         return [(None, lines)]
     # Footer style ("Page N" closes page N) unless the first marker opens the document.
@@ -167,6 +169,7 @@ def _pdf_pages_pdfplumber(path: Path, max_pages: int):
     import pdfplumber
     from pdfminer.pdfdocument import PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
+    from pdfplumber.utils.exceptions import PdfminerException
 
     try:
         with pdfplumber.open(str(path)) as pdf:
@@ -179,6 +182,11 @@ def _pdf_pages_pdfplumber(path: Path, max_pages: int):
             ]
     except PDFPasswordIncorrect:
         raise LoadError("the PDF is encrypted with a password: give an unencrypted copy") from None
+    except PdfminerException as exc:  # pdfplumber 0.11 wraps every pdfminer error in this
+        if exc.args and isinstance(exc.args[0], PDFPasswordIncorrect):
+            raise LoadError("the PDF is encrypted with a password: give an unencrypted copy") from None
+        cause = type(exc.args[0]).__name__ if exc.args and isinstance(exc.args[0], Exception) else "PdfminerException"
+        raise LoadError(f"corrupt or truncated PDF ({cause}): fetch the report again") from None
     except (PDFSyntaxError, ValueError, KeyError, TypeError) as exc:
         raise LoadError(f"corrupt or truncated PDF ({type(exc).__name__}): fetch the report again") from None
     _require_text(pages)

@@ -138,6 +138,9 @@ TABLES = {
         ],
         "fks": [("report_id", "reports", "id")],
         "fts": ["text", "section", "heading"],
+        # Covers report_theme_measures' findings step (service_timeline, service_history) without
+        # reading the table: on 500 reports, 70 ms → 25 ms a query (benchmarks/serve_load.py).
+        "indexes": [("report_id", "theme", "proportion_low", "proportion_high")],
     },
     "finding_quantities": {
         "description": "Every quantity in a finding (findings holds the first), normalised to a 0–1 interval.",
@@ -312,6 +315,8 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         for col, _, _ in spec["columns"]:
             if col == "report_id" and name != "ingest_log":
                 db[name].create_index(["report_id"], if_not_exists=True)
+        for columns in spec.get("indexes", []):
+            db[name].create_index(list(columns), if_not_exists=True)
 
 
 def enable_search(db: sqlite_utils.Database) -> None:

@@ -93,14 +93,10 @@ LEFT JOIN kq ON kq.report_id = k.report_id AND kq.theme = k.theme
 LEFT JOIN rated ON rated.report_id = k.report_id AND rated.theme = k.theme
 """
 
+# A report with no themed measure still appears once (theme NULL): a LEFT JOIN, so that
+# report_theme_measures is computed once per query (a UNION with NOT IN computed it twice).
 SERVICE_TIMELINE = """
 CREATE VIEW service_timeline AS
-WITH report_themes AS (
-  SELECT * FROM report_theme_measures
-  UNION ALL
-  SELECT id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
-  FROM reports WHERE id NOT IN (SELECT report_id FROM report_theme_measures)
-)
 SELECT a.service_id, s.name AS service_name,
        CASE WHEN a.depth = 0 THEN 'own' ELSE 'predecessor' END AS relation,
        a.lineage_path, a.change_year AS lineage_year,
@@ -112,7 +108,7 @@ SELECT a.service_id, s.name AS service_name,
 FROM service_ancestry a
 JOIN services s ON s.id = a.service_id
 JOIN reports r ON r.service_id = a.ancestor_id
-JOIN report_themes m ON m.report_id = r.id
+LEFT JOIN report_theme_measures m ON m.report_id = r.id
 """
 
 # Dependents first, so each can be dropped before what it reads from.
@@ -254,7 +250,7 @@ ORDER BY r.publication_date, rec.report_id, rec.number""",
     },
     "theme_findings": {
         "title": "Findings with their quantities for a theme",
-        "description": "Every finding on one theme that states a quantity, with each quantity as printed, its 0–1 interval, any count and denominator, and the rule of models/quantifiers.yml that read it. `theme`: e.g. `risk_of_harm`.",
+        "description": "Every finding on one theme that states a quantity, with each quantity as printed, its 0–1 interval, any count and denominator, and the rule of models/quantifiers.yml that read it, oldest report first. `theme`: e.g. `risk_of_harm`; `limit`: rows to return (default 1000, at most 5000; for every row page through the `findings` and `finding_quantities` tables).",
         "sql": """SELECT r.publication_date, f.report_id, r.programme, f.section, f.polarity, f.text,
        q.quantity_text, q.kind, q.proportion_low, q.proportion_high, q.count, q.denominator, q.scope,
        q.rule, f.page, f.evidence
@@ -262,8 +258,9 @@ FROM findings f
 JOIN reports r ON r.id = f.report_id
 JOIN finding_quantities q ON q.finding_id = f.id
 WHERE f.theme = :theme
-ORDER BY r.publication_date, f.report_id, f.id, q.id""",
-        "params": ["theme"],
+ORDER BY r.publication_date, f.report_id, f.id, q.id
+LIMIT coalesce(nullif(CAST(:limit AS INTEGER), 0), 1000)""",
+        "params": ["theme", "limit"],
     },
     "search_text": {
         "title": "Search the full text and the findings",
@@ -303,7 +300,7 @@ QUERY_EXAMPLES = {
     "ratings_by_year": {},
     "bands_by_year": {},
     "search_recommendations": {"q": "assessment", "addressee": ""},
-    "theme_findings": {"theme": "risk_of_harm"},
+    "theme_findings": {"theme": "risk_of_harm", "limit": ""},
     "search_text": {"q": "MAPPA"},
     "reports_failing_validation": {"rule": ""},
 }

@@ -81,6 +81,7 @@ def extract(doc: Document, context: dict) -> dict:
     scores, validations = headline_scores(doc)
     scores += criterion_scores(doc, criteria)
     scores += section_scores(doc, criteria)
+    validations += [percent_out_of_range(row) for row in scores if not 0 <= (row["percent"] or 0) <= 100]
     findings, list_check = criterion_findings(doc, criteria)
     validations += [check for check in (list_check, criteria_complete(doc, criteria)) if check]
     validations += band_validations(scores)
@@ -267,6 +268,15 @@ def score_row(doc: Document, span: tuple, code: str, label: str, percent, band=N
     return {"code": code, "label": label, "percent": percent, "band": band.upper() if band else None,
             **{f"programme_{k}": programme.get(k) for k in ("lowest", "highest", "average")},
             **provenance(doc, *span)}
+
+
+def percent_out_of_range(row: dict) -> dict:
+    """A score over 100% is a misread (OCR) or a misprint: the row keeps its evidence and
+    band, its percent becomes NULL, and this failed check says what was printed."""
+    printed, row["percent"] = row["percent"], None
+    return {"rule": "score_is_a_percentage", "expected": f"{row['code']}: a percentage between 0 and 100",
+            "found": f"{printed:g}%", "passed": 0,
+            "evidence": f"{fold(row['evidence'])}: not stored as a score (percent left NULL)"}
 
 
 def criterion_scores(doc: Document, criteria: list[Criterion]) -> list[dict]:

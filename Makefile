@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DB := inspections.db
 
-.PHONY: install db run test benchmark clean
+.PHONY: install db run test benchmark benchmark-serve clean
 
 install: $(STAMP)
 
@@ -28,6 +28,10 @@ test: install
 
 benchmark: install
 	$(BIN)/python benchmarks/run.py
+
+# Canned queries against a 500-report database served locally (p95 < 100 ms each).
+benchmark-serve: install
+	$(BIN)/python benchmarks/serve_load.py
 
 clean:
 	rm -rf $(VENV) $(DB) .pytest_cache

@@ -41,6 +41,10 @@ def build(paths, db_path, extracted_dir, max_mb, max_pages, pdf_engine, jobs, ti
     one gets one line on stderr and the others still load. Exit status: 0 when
     every input loaded, 1 when some were rejected or failed, 2 on a usage error.
     """
+    # sqlite-utils imports pandas whenever it is installed (the notebook needs it), only to
+    # accept DataFrames, which the build never passes; pandas' import is a third of a warm
+    # rebuild. sqlite-utils supports pandas being absent, so this process goes without it.
+    sys.modules.setdefault("pandas", None)
     from .build import UsageError, build as run_build
     from .runner import default_jobs
 

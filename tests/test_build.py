@@ -237,3 +237,21 @@ def test_database_is_readable_by_others_as_the_umask_allows(tmp_path):
     finally:
         os.umask(old)
     assert stat.S_IMODE((tmp_path / "shared.db").stat().st_mode) == 0o644
+
+
+def test_code_left_out_of_the_fingerprint_is_not_used_by_extraction():
+    """cache.NOT_IN_RESULTS may change without invalidating cached results: true only if
+    processing a document never imports it."""
+    import subprocess
+    import sys
+
+    from pipeline.cache import NOT_IN_RESULTS, ROOT
+
+    assert all((ROOT / name).is_file() for name in NOT_IN_RESULTS)
+    code = ("import sys; from pipeline.process import process_file, warm_up; warm_up(); "
+            "process_file('corpus/2011-cci-wessex.txt'); "
+            "print(' '.join(sorted(m for m in sys.modules if m.startswith('pipeline'))))")
+    loaded = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                            check=True).stdout.split()
+    modules = {name.removesuffix(".py").replace("/", ".") for name in NOT_IN_RESULTS}
+    assert "pipeline.extractors.cci" in loaded and not modules & set(loaded)

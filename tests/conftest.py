@@ -23,6 +23,17 @@ REPORTS = {
 }
 
 
+@pytest.fixture(scope="session")
+def corpus_db(tmp_path_factory) -> Path:
+    """The corpus built once per test session, as `inspections.db` (Datasette names the
+    database after the file). Read-only: tests that change a database build their own."""
+    from pipeline.build import build
+
+    path = tmp_path_factory.mktemp("corpus-db") / "inspections.db"
+    build([str(CORPUS)], path)
+    return path
+
+
 @lru_cache(maxsize=None)
 def corpus_document(name: str):
     """The cleaned Document of a corpus report, by short name (`wessex`, ...)."""

@@ -12,11 +12,9 @@ import re
 
 import pytest
 
-from pipeline.build import build
 
 from . import browser_support
 from .browser_support import CHROMIUM_ARGS, ConsoleErrors, Server, find_chromium, step, unavailable
-from .conftest import CORPUS
 
 try:
     from playwright.sync_api import expect, sync_playwright
@@ -31,11 +29,8 @@ CHART_TIMEOUT_MS = 15_000
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("browser-serve")
-    db_path = folder / "inspections.db"  # the database is named after the file: /inspections/...
-    build([str(CORPUS)], db_path)
-    running = Server(db_path, folder)
+def server(corpus_db, tmp_path_factory):
+    running = Server(corpus_db, tmp_path_factory.mktemp("browser-serve"))
     yield running
     running.stop()
 

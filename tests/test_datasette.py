@@ -13,9 +13,8 @@ from .conftest import CORPUS
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    db_path = tmp_path_factory.mktemp("serve") / "inspections.db"
-    build([str(CORPUS)], db_path)
+def served(corpus_db):
+    db_path = corpus_db
     ds = Datasette(immutables=[str(db_path)], metadata=datasette_metadata("inspections"), settings=SETTINGS)
     return ds, db_path
 

@@ -8,11 +8,9 @@ import sqlite3
 import pytest
 from click.testing import CliRunner
 
-from pipeline.build import build
 from pipeline.cli import cli
 from pipeline.export import exportable
 
-from .conftest import CORPUS
 
 REPORT_IDS = ["2011-cci-leeds", "2011-cci-wessex", "2013-sqs-wandsworth", "2016-sqs-norfolk",
               "2020-yos-2018-southampton"]
@@ -20,10 +18,8 @@ VIEWS = ["report_theme_measures", "service_ancestry", "service_timeline"]
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory):
-    db_path = tmp_path_factory.mktemp("export") / "inspections.db"
-    build([str(CORPUS)], db_path)
-    return db_path
+def db(corpus_db):
+    return corpus_db
 
 
 @pytest.fixture(scope="module")

@@ -9,9 +9,8 @@ import nbformat
 import pytest
 from jupyter_client.manager import KernelManager
 
-from pipeline.build import build
 
-from .conftest import CORPUS, ROOT
+from .conftest import ROOT
 
 NOTEBOOKS = ROOT / "notebooks"
 NOTEBOOK = NOTEBOOKS / "services-over-time.ipynb"
@@ -26,10 +25,8 @@ def load_execute():
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory):
-    db_path = tmp_path_factory.mktemp("notebook") / "inspections.db"
-    build([str(CORPUS)], db_path)
-    return db_path
+def db(corpus_db):
+    return corpus_db
 
 
 @pytest.fixture(scope="module")

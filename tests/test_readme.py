@@ -7,10 +7,8 @@ from pathlib import Path
 import pytest
 from datasette.app import Datasette
 
-from pipeline.build import build
 from pipeline.serve import SETTINGS, datasette_metadata
 
-from .conftest import CORPUS
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
@@ -26,10 +24,8 @@ CALLS = re.findall(r"curl '(http://127\.0\.0\.1:8001[^']+)'", readme_section("Qu
 
 
 @pytest.fixture(scope="module")
-def ds(tmp_path_factory):
-    db_path = tmp_path_factory.mktemp("readme") / "inspections.db"
-    build([str(CORPUS)], db_path)
-    return Datasette(immutables=[str(db_path)], metadata=datasette_metadata("inspections"), settings=SETTINGS)
+def ds(corpus_db):
+    return Datasette(immutables=[str(corpus_db)], metadata=datasette_metadata("inspections"), settings=SETTINGS)
 
 
 def get(ds, path):

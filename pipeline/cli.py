@@ -52,7 +52,7 @@ def build(paths, db_path, extracted_dir, max_mb, max_pages, pdf_engine, jobs, ti
 
     def echo(outcome):
         if outcome.status == "ok":
-            if not quiet and not progress.enabled:
+            if not quiet and not (progress.enabled and progress.total):  # cached ones come before start()
                 click.echo(f"ok: {outcome.path}: {outcome.result['report']['id']} ({outcome.programme})", err=True)
         else:
             progress.clear()

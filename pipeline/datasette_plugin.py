@@ -22,7 +22,8 @@ from markupsafe import Markup, escape
 @lru_cache(maxsize=1)
 def _probe() -> sqlite3.Connection:
     conn = sqlite3.connect(":memory:", check_same_thread=False)
-    conn.execute("CREATE VIRTUAL TABLE probe USING fts5(text)")
+    # The columns of every searched index, so a column filter (`addressee:board`) is valid here too.
+    conn.execute("CREATE VIRTUAL TABLE probe USING fts5(text, section, heading, addressee)")
     return conn
 
 
@@ -63,7 +64,7 @@ def render_cell(row, value, column, table, database, datasette):
 
     async def link():
         url = (await _source_urls(datasette, database)).get(report_id)
-        if not url:
+        if not url or not url.lower().startswith(("https://", "http://")):
             return None
         return Markup(f'<a href="{escape(url)}#page={value}" title="Open page {value} of the published report">'
                       f'{value}&nbsp;&#8599;</a>')

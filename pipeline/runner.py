@@ -18,8 +18,15 @@ from .process import Outcome, process_file, warm_up
 
 
 def _worker(conn, options):
-    """Process (path, sha256) requests until told to stop (None)."""
+    """Process (path, sha256) requests until told to stop (None), or until the parent is
+    gone: a build killed outright (SIGKILL, a CI timeout) must not leave workers behind,
+    and a forked child's copy of the pipe means recv() alone would never notice."""
+    parent = os.getppid()
+    _die_with_parent()
     while True:
+        while not conn.poll(1.0):
+            if os.getppid() != parent:
+                return
         try:
             task = conn.recv()
         except EOFError:
@@ -32,6 +39,18 @@ def _worker(conn, options):
         except BaseException as exc:  # pragma: no cover - process_file already catches
             outcome = Outcome(str(path), sha256, "error", f"internal error ({type(exc).__name__}: {exc})")
         conn.send(outcome)
+
+
+def _die_with_parent() -> None:
+    """On Linux, have the kernel kill this worker when the parent dies, even mid-document
+    (prctl PR_SET_PDEATHSIG); elsewhere the idle loop's parent check has to do."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 class _Worker:
@@ -99,6 +118,7 @@ def run_parallel(tasks, *, jobs: int, timeout: float | None, options: dict, on_d
                         outcome = Outcome(str(path), sha, "error", "the worker processing this file died "
                                           "(out of memory?); try it alone with `inspections extract`")
                         outcome.seconds = elapsed
+                        outcome.messages.append("transient")  # not cached: worth retrying next build
                         worker.stop(kill=True)
                         workers[index] = _Worker(context, options)
                     else:

@@ -116,7 +116,7 @@ def section_score_checks(scores: list[dict]) -> list[dict]:
     for section in (s for s in scores if s["code"].startswith("section-")):
         number = section["code"].split("-")[1]
         parts = [s for s in scores if s["code"].startswith(f"{number}.")]
-        if not parts or any(p["percent"] is None for p in parts):
+        if section["percent"] is None or not parts or any(p["percent"] is None for p in parts):
             continue
         low, high = min(p["percent"] for p in parts), max(p["percent"] for p in parts)
         rows.append({"rule": "section_score_within_criteria",

@@ -264,7 +264,7 @@ LIMIT coalesce(nullif(CAST(:limit AS INTEGER), 0), 1000)""",
     },
     "search_text": {
         "title": "Search the full text and the findings",
-        "description": "Full-text search (SQLite FTS5, Porter stemming; phrases in double quotes, `OR`, `NOT`, `prefix*`) over every report's passages and findings, best matches first, each with its report, page, section and a highlighted snippet. Text that is not valid search syntax (`out-of-court`) is searched for as plain words. `q`: e.g. `MAPPA` or `\"risk of harm\"`.",
+        "description": "Full-text search (SQLite FTS5, Porter stemming; phrases in double quotes, `OR`, `NOT`, `prefix*`) over every report's findings and passages (findings first, then passages, each best match first: the two indexes' scores are not comparable), each with its report, page, section and a highlighted snippet. Text that is not valid search syntax (`out-of-court`) is searched for as plain words. `q`: e.g. `MAPPA` or `\"risk of harm\"`.",
         "sql": """SELECT * FROM (
   SELECT 'passage' AS kind, p.report_id, r.title, p.page, p.section,
          snippet(passages_fts, 0, '[', ']', ' … ', 24) AS snippet, passages_fts.rank AS rank
@@ -276,7 +276,7 @@ LIMIT coalesce(nullif(CAST(:limit AS INTEGER), 0), 1000)""",
   FROM findings_fts JOIN findings f ON f.rowid = findings_fts.rowid JOIN reports r ON r.id = f.report_id
   WHERE findings_fts MATCH fts_query(:q)
 )
-ORDER BY rank, report_id, page
+ORDER BY kind, rank, report_id, page
 LIMIT 200""",
         "params": ["q"],
     },

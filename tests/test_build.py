@@ -2,6 +2,7 @@
 
 import shutil
 import sqlite3
+from pathlib import Path
 
 import pytest
 import sqlite_utils
@@ -255,3 +256,52 @@ def test_code_left_out_of_the_fingerprint_is_not_used_by_extraction():
                             check=True).stdout.split()
     modules = {name.removesuffix(".py").replace("/", ".") for name in NOT_IN_RESULTS}
     assert "pipeline.extractors.cci" in loaded and not modules & set(loaded)
+
+
+def _running(pid: int) -> bool:
+    """Whether a process exists and is not a zombie (Linux /proc)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads child processes from /proc (Linux)")
+def test_workers_do_not_outlive_a_killed_build():
+    """A build killed outright (SIGKILL, a CI timeout) must not leave workers running, even
+    ones busy with a document."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    code = ("import time; from pipeline import runner; runner.warm_up = lambda: None; "
+            "runner.process_file = lambda path, **kw: time.sleep(60); "
+            "runner.run_parallel([('a', 'x'), ('b', 'y'), ('c', 'z')], jobs=2, timeout=None, options={})")
+    build_process = subprocess.Popen([sys.executable, "-c", code])
+    deadline = time.monotonic() + 20
+    while len(workers := _children(build_process.pid)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert len(workers) == 2
+    build_process.send_signal(signal.SIGKILL)
+    build_process.wait()
+    deadline = time.monotonic() + 10
+    while any(_running(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    alive = [pid for pid in workers if _running(pid)]
+    for pid in alive:
+        os.kill(pid, signal.SIGKILL)
+    assert not alive, "workers outlived the build"

@@ -460,3 +460,21 @@ def test_corpus_checks_load_without_the_nlp_stack():
             "print(sorted(checks), 'spacy' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "['CCI'] False"
+
+
+def test_a_section_score_over_100_percent_does_not_lose_the_report():
+    text = textwrap.dedent("""\
+        1.1 Assessment:
+        General Criterion:
+        Score:\tComment:
+        50%\tMODERATE improvement required
+        1.2 Planning:
+        General Criterion:
+        Score:\tComment:
+        60%\tMODERATE improvement required
+        OVERALL SCORE for quality of Assessment and Sentence Planning work: 580%
+        """)
+    extracted = cci.extract(document_from_text(text), {"programme": "CCI", "metadata": {}})
+    section = next(r for r in extracted["scores"] if r["code"] == "section-1")
+    assert section["percent"] is None and "580%" in section["evidence"]
+    assert [v["found"] for v in extracted["validations"] if v["rule"] == "score_is_a_percentage"] == ["580%"]

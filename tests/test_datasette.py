@@ -217,3 +217,10 @@ def test_page_cells_link_to_the_published_report_page(tmp_path):
     html = get(ds, "/inspections/search_text?q=MAPPA").text
     assert f"{url}#page=" in html
     assert get(ds, "/inspections/reports.json?_shape=array").json()[0]["source_url"] == url
+
+
+def test_fts_query_accepts_column_filters_of_the_searched_indexes():
+    from pipeline.datasette_plugin import fts_query
+
+    assert fts_query("addressee:board") == "addressee:board"
+    assert fts_query("section:strengths") == "section:strengths"

@@ -57,7 +57,7 @@ def build(paths, db_path, extracted_dir, max_mb, max_pages, pdf_engine, jobs, ti
         else:
             progress.clear()
             click.echo(f"{outcome.status}: {outcome.path}: {outcome.reason}", err=True)
-        progress.advance(outcome)
+        progress.advance()
 
     try:
         summary = run_build(list(paths) or ["corpus"], db_path, extracted_dir=extracted_dir, echo=echo,
@@ -93,7 +93,7 @@ class Progress:
         self.enabled = self.enabled and total >= self.MIN_DOCUMENTS
         self.total, self.started = total, time.monotonic()
 
-    def advance(self, outcome) -> None:
+    def advance(self) -> None:
         import time
 
         if not self.enabled or not self.total:  # cached results are reported before start()

@@ -40,7 +40,7 @@ def band_validations(scored: list[dict], scope: str = "this report", suffix: str
         return []
     bounds = band_bounds(scored)
     return [band_summary(scored, scope, suffix)] + [
-        band_agreement(row, scored, scope, suffix, bounds) for row in scored
+        band_agreement(row, bounds, scope, suffix) for row in scored
         if row.get("band") in bands() and row.get("percent") is not None]
 
 
@@ -66,8 +66,9 @@ def describe_range(r: tuple) -> str:
     return f"{low:g}%" + (f"-{high:g}%" if high != low else "") + f" ({n} score{'s' if n != 1 else ''})"
 
 
-def band_agreement(row: dict, scored: list[dict], scope: str, suffix: str, bounds_by_band: dict | None = None) -> dict:
-    worst, best = (bounds_by_band or band_bounds(scored))[row["band"]]
+def band_agreement(row: dict, bounds: dict, scope: str, suffix: str) -> dict:
+    """One banded score against `band_bounds` of every score in scope."""
+    worst, best = bounds[row["band"]]
     bounds = ([f"above every worse-band score (max {worst:g}%)"] if worst is not None else []) + \
              ([f"below every better-band score (min {best:g}%)"] if best is not None else [])
     ok = (worst is None or row["percent"] > worst) and (best is None or row["percent"] < best)
@@ -105,7 +106,7 @@ def corpus_band_validations(results: dict) -> dict:
     bounds = band_bounds(scored)
     for row in scored:
         if row.get("band") in bounds and row.get("percent") is not None:
-            out[row["report_id"]].append(band_agreement(row, scored, scope, "_across_reports", bounds))
+            out[row["report_id"]].append(band_agreement(row, bounds, scope, "_across_reports"))
     return out
 
 

@@ -116,6 +116,13 @@ def report_ids_linked(page) -> set[str]:
     return {href.rsplit("/", 1)[-1] for href in hrefs}
 
 
+def submit_form(page, form: str, field: str, value: str) -> None:
+    """Type a value into a form's field and press its submit button, as a user would."""
+    form = page.locator(form)
+    form.locator(field).fill(value)
+    form.locator("input[type=submit]").click()
+
+
 def test_home_page_shows_the_site_title(page, base, console_errors):
     with step(page, "01-home"):
         open_page(page, base + "/")
@@ -127,9 +134,7 @@ def test_home_page_shows_the_site_title(page, base, console_errors):
 def test_canned_query_with_a_parameter(page, base, console_errors):
     with step(page, "02-service-history"):
         open_page(page, base + "/inspections/service_history")
-        form = page.locator("form.sql")
-        form.locator("input[name=service]").fill("southampton")
-        form.locator("input[type=submit]").click()
+        submit_form(page, "form.sql", "input[name=service]", "southampton")
         expect(page).to_have_url(base + "/inspections/service_history?service=southampton")
         cells = page.locator("table.rows-and-columns td.col-report_id")
         expect(cells.first).to_be_visible()
@@ -157,9 +162,7 @@ def test_foreign_key_link_leads_to_the_report(page, base, console_errors):
 def test_full_text_search(page, base, console_errors):
     with step(page, "04-search-mappa"):
         open_page(page, base + "/inspections/passages")
-        form = page.locator("form.filters")
-        form.locator("input#_search").fill("MAPPA")
-        form.locator("input[type=submit]").click()
+        submit_form(page, "form.filters", "input#_search", "MAPPA")
         expect(page).to_have_url(re.compile(r"/inspections/passages\?(.*&)?_search=MAPPA(&|$)"))
         expect(page.locator("table.rows-and-columns th.col-page")).to_be_visible()
         rows = page.locator("table.rows-and-columns tbody tr")

@@ -5,7 +5,7 @@ import json
 from click.testing import CliRunner
 
 from pipeline import __version__
-from pipeline.cli import cli
+from pipeline.cli import Progress, cli
 
 from .conftest import CORPUS, FIXTURES
 
@@ -57,14 +57,11 @@ def test_metadata_command_describes_every_table():
 
 
 def test_progress_line_counts_documents_and_clears(capsys):
-    from pipeline.cli import Progress
-    from pipeline.process import Outcome
-
     progress = Progress(enabled=True)
-    progress.advance(Outcome("cached.pdf", "x", "ok", ""))  # a cached result, reported before start
+    progress.advance()  # a cached result, reported before start
     progress.start(12)
-    for i in range(3):
-        progress.advance(Outcome(f"{i}.pdf", "x", "ok", ""))
+    for _ in range(3):
+        progress.advance()
     progress.clear()
     err = capsys.readouterr().err
     assert "\r[#######" in err and "3/12 documents" in err and "4/12" not in err
@@ -72,11 +69,8 @@ def test_progress_line_counts_documents_and_clears(capsys):
 
 
 def test_progress_stays_silent_for_a_short_build(capsys):
-    from pipeline.cli import Progress
-    from pipeline.process import Outcome
-
     progress = Progress(enabled=True)
     progress.start(5)
-    progress.advance(Outcome("a.pdf", "x", "ok", ""))
+    progress.advance()
     progress.clear()
     assert capsys.readouterr().err == ""

@@ -224,8 +224,6 @@ def test_process_file_never_raises_on_text(scratch, text, suffix):
 # Extractors never raise, and what they return keeps the contract.
 
 PERCENT_COLUMNS = {"percent", "percent_yes", "programme_lowest", "programme_highest", "programme_average"}
-# Columns whose range the property tests tolerate breaking (a known bug under repair): none now.
-KNOWN_BUGS: set = set()
 
 CCI_OVER_100 = [
     "OVERALL SCORE for quality of Assessment and Sentence Planning work: 158%",
@@ -239,20 +237,18 @@ def test_cci_scores_over_100_percent_are_not_stored(text):
     """A misread or misprinted score over 100% is kept as evidence with percent NULL, and a
     failed check says what was printed."""
     extracted = extractor_for("CCI")(document_from_text(text), {"programme": "CCI", "metadata": {}})
-    check_rows("scores", extracted["scores"], strict=True)
+    check_rows("scores", extracted["scores"])
     assert extracted["scores"] and all(row["percent"] is None for row in extracted["scores"])
     [failure] = [v for v in extracted["validations"] if v["rule"] == "score_is_a_percentage"]
     assert failure["passed"] == 0 and failure["found"] in {"158%", "155%", "250%"}
 
 
-def check_rows(table: str, rows, strict=False):
+def check_rows(table: str, rows):
     assert isinstance(rows, list), table
     for row in rows:
         assert isinstance(row, dict), table
         for name in PERCENT_COLUMNS & set(row):
             value = row[name]
-            if (table, name) in KNOWN_BUGS and not strict:
-                continue
             assert value is None or 0 <= value <= 100, (table, name, value, row.get("evidence"))
         if "proportion_low" in row or "proportion_high" in row:
             low, high = row.get("proportion_low"), row.get("proportion_high")
@@ -267,7 +263,7 @@ def check_rows(table: str, rows, strict=False):
         if "evidence" in row:
             assert isinstance(row["evidence"], str), (table, row)
         if "quantities" in row:
-            check_rows(f"{table}.quantities", row["quantities"], strict)
+            check_rows(f"{table}.quantities", row["quantities"])
 
 
 def run_extractor(programme: str, text: str):

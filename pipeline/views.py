@@ -111,8 +111,37 @@ JOIN reports r ON r.service_id = a.ancestor_id
 LEFT JOIN report_theme_measures m ON m.report_id = r.id
 """
 
+# Shared by the canned queries ratings_by_year / bands_by_year and the dashboard's charts.
+RATING_DISTRIBUTION = """
+CREATE VIEW rating_distribution AS
+WITH rated AS (
+  SELECT r.year, 'standard' AS level, g.rating, g.score FROM ratings g JOIN reports r ON r.id = g.report_id
+  UNION ALL
+  SELECT year, 'overall', overall_rating,
+         CASE overall_rating WHEN 'Outstanding' THEN 3 WHEN 'Good' THEN 2
+                             WHEN 'Requires improvement' THEN 1 WHEN 'Inadequate' THEN 0 END
+  FROM reports WHERE overall_rating IS NOT NULL
+)
+SELECT year, level, rating, score, count(*) AS n,
+       round(1.0 * count(*) / sum(count(*)) OVER (PARTITION BY year, level), 3) AS share
+FROM rated GROUP BY year, level, rating, score
+"""
+
+BAND_DISTRIBUTION = """
+CREATE VIEW band_distribution AS
+SELECT r.year, s.band,
+       CASE s.band WHEN 'MINIMUM' THEN 0 WHEN 'MODERATE' THEN 1 WHEN 'SUBSTANTIAL' THEN 2 ELSE 3 END AS severity,
+       count(*) AS n, min(s.percent) AS lowest_percent, max(s.percent) AS highest_percent,
+       round(1.0 * count(*) / sum(count(*)) OVER (PARTITION BY r.year), 3) AS share
+FROM scores s JOIN reports r ON r.id = s.report_id
+WHERE s.band IS NOT NULL
+GROUP BY r.year, s.band
+"""
+
 # Dependents first, so each can be dropped before what it reads from.
-VIEWS = [("service_timeline", SERVICE_TIMELINE),
+VIEWS = [("rating_distribution", RATING_DISTRIBUTION),
+         ("band_distribution", BAND_DISTRIBUTION),
+         ("service_timeline", SERVICE_TIMELINE),
          ("report_theme_measures", REPORT_THEME_MEASURES),
          ("service_ancestry", SERVICE_ANCESTRY)]
 
@@ -142,6 +171,23 @@ VIEW_COLUMNS = {
         "change_kind": "`split`, `merge` or `rename`",
     },
     "report_theme_measures": {"report_id": "→ reports.id", **MEASURE_COLUMNS},
+    "rating_distribution": {
+        "year": "Publication year",
+        "level": "`standard` (a 2018/2021 standard's rating) or `overall` (a service's overall rating)",
+        "rating": "`Outstanding`, `Good`, `Requires improvement` or `Inadequate`",
+        "score": "The rating as a score: 0 Inadequate … 3 Outstanding",
+        "n": "Number of ratings at this level and rating in the year",
+        "share": "Proportion (0–1) of the year's ratings at this level",
+    },
+    "band_distribution": {
+        "year": "Publication year",
+        "band": "CCI improvement-required band: `MINIMUM`, `MODERATE`, `SUBSTANTIAL` or `DRASTIC`",
+        "severity": "The band's order: 0 MINIMUM … 3 DRASTIC",
+        "n": "Number of banded scores (criteria, sections, headlines) in the year, including bands printed without a percentage",
+        "lowest_percent": "Lowest score with this band in the year (percent 0–100)",
+        "highest_percent": "Highest score with this band in the year (percent 0–100)",
+        "share": "Proportion (0–1) of the year's banded scores in this band",
+    },
     "service_timeline": {
         "service_id": "The service whose history this row belongs to (→ services.id)",
         "service_name": "Its name",
@@ -160,6 +206,8 @@ VIEW_COLUMNS = {
 }
 
 VIEW_DESCRIPTIONS = {
+    "rating_distribution": "How many standards and services were rated at each level, per publication year (2018/2021 frameworks).",
+    "band_distribution": "How many CCI scores were in each improvement-required band, per publication year, with each band's score range.",
     "service_ancestry": "Each service with itself (depth 0) and every predecessor it descends from through service_lineage.",
     "report_theme_measures": "Per report and theme, the harmonised measure of each framework: CCI percent, findings' stated proportion interval (SQS), key-question % yes and standard ratings (2018/2021). See pipeline/views.py for how each is computed.",
     "service_timeline": "One row per service per report per theme, following lineage: a service's own reports and its predecessors' (Southampton's history includes Wessex 2011).",
@@ -212,29 +260,15 @@ ORDER BY year, rank, code""",
     "ratings_by_year": {
         "title": "Distribution of ratings by year",
         "description": "How many standards (2018/2021 frameworks) and whole services (overall rating) were rated Outstanding, Good, Requires improvement or Inadequate, per publication year; `share` is the proportion (0–1) of that year's ratings at that level. The chart is on the overview dashboard.",
-        "sql": """WITH rated AS (
-  SELECT r.year, 'standard' AS level, g.rating, g.score FROM ratings g JOIN reports r ON r.id = g.report_id
-  UNION ALL
-  SELECT year, 'overall', overall_rating,
-         CASE overall_rating WHEN 'Outstanding' THEN 3 WHEN 'Good' THEN 2
-                             WHEN 'Requires improvement' THEN 1 WHEN 'Inadequate' THEN 0 END
-  FROM reports WHERE overall_rating IS NOT NULL
-)
-SELECT year, level, rating, score, count(*) AS n,
-       round(1.0 * count(*) / sum(count(*)) OVER (PARTITION BY year, level), 3) AS share
-FROM rated GROUP BY year, level, rating, score
+        "sql": """SELECT year, level, rating, score, n, share FROM rating_distribution
 ORDER BY year, level DESC, score DESC""",
         "params": [],
     },
     "bands_by_year": {
         "title": "Distribution of CCI improvement bands by year",
         "description": "Core Case Inspection criterion scores per improvement-required band (MINIMUM, MODERATE, SUBSTANTIAL, DRASTIC) and publication year, with the range of scores in each band.",
-        "sql": """SELECT r.year, s.band, count(*) AS n, min(s.percent) AS lowest_percent, max(s.percent) AS highest_percent,
-       round(1.0 * count(*) / sum(count(*)) OVER (PARTITION BY r.year), 3) AS share
-FROM scores s JOIN reports r ON r.id = s.report_id
-WHERE s.band IS NOT NULL
-GROUP BY r.year, s.band
-ORDER BY r.year, CASE s.band WHEN 'MINIMUM' THEN 0 WHEN 'MODERATE' THEN 1 WHEN 'SUBSTANTIAL' THEN 2 ELSE 3 END""",
+        "sql": """SELECT year, band, n, lowest_percent, highest_percent, share FROM band_distribution
+ORDER BY year, severity""",
         "params": [],
     },
     "search_recommendations": {

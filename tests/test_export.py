@@ -14,7 +14,7 @@ from pipeline.export import exportable
 
 REPORT_IDS = ["2011-cci-leeds", "2011-cci-wessex", "2013-sqs-wandsworth", "2016-sqs-norfolk",
               "2020-yos-2018-southampton"]
-VIEWS = ["report_theme_measures", "service_ancestry", "service_timeline"]
+VIEWS = ["band_distribution", "rating_distribution", "report_theme_measures", "service_ancestry", "service_timeline"]
 
 
 @pytest.fixture(scope="module")

@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.render import render_text_to_pdf  # noqa: E402
+from pipeline.reading.render import render_text_to_pdf  # noqa: E402
 
 
 def render_corpus(target: Path, copies: int) -> int:

@@ -5,7 +5,7 @@ Makes N distinct text reports by copying corpus/*.txt in turn (each copy marked 
 hash differs; copies of one report get ids `-2`, `-3`, … and the same area and service,
 so the database grows as a real one would), builds them with `inspections build`, starts
 the real server (`inspections serve`) on a free port, and requests, one after another,
-every canned query of pipeline.views.CANNED_QUERIES (parameters from QUERY_EXAMPLES; a
+every canned query of pipeline.storage.views.CANNED_QUERIES (parameters from QUERY_EXAMPLES; a
 query without an example gets '' for each parameter), a full-text search, a table page
 and the service_timeline view. The first request of each is a warm-up, not counted.
 
@@ -37,7 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.views import CANNED_QUERIES, QUERY_EXAMPLES  # noqa: E402
+from pipeline.storage.views import CANNED_QUERIES, QUERY_EXAMPLES  # noqa: E402
 
 BIN = ROOT / ".venv" / "bin"
 TARGET_MS = 100.0

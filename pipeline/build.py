@@ -15,12 +15,14 @@ from pathlib import Path
 
 import sqlite_utils
 
-from . import __version__, link, views
-from .load import SUPPORTED_SUFFIXES, sha256_of
+from . import __version__
+from .linking import link
+from .storage import views
+from .reading.load import SUPPORTED_SUFFIXES, sha256_of
 from .cache import ResultCache
 from .process import Outcome
 from .runner import run_parallel
-from .schema import REPORT_TABLES, TABLES, column_names, enable_search, ensure_schema
+from .storage.schema import REPORT_TABLES, TABLES, column_names, enable_search, ensure_schema
 
 SHOW_FAILED = 20  # failed validations listed in the summary; the rest are in the database
 IGNORED_NAMES = {"manifest.csv", "readme.md", "readme.txt", "license", "licence"}
@@ -151,7 +153,7 @@ def assign_ids(outcomes) -> None:
 
 def add_corpus_validations(outcomes) -> None:
     """Checks across all reports of a programme (e.g. CCI band thresholds derived from every report)."""
-    from .extractors import corpus_checks
+    from .extraction.extractors import corpus_checks
 
     for programme, check in corpus_checks().items():
         results = {o.result["report"]["id"]: o.result for o in outcomes if o.status == "ok" and o.programme == programme}

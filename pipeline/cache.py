@@ -25,24 +25,27 @@ CACHEABLE = {"ok", "rejected", "error"}
 # What only one programme's results depend on, relative to the repository root.
 # Anything under pipeline/ or models/ not listed here is common to every programme.
 PROGRAMME_SOURCES = {
-    "CCI": ("pipeline/extractors/cci.py", "pipeline/validate_cci.py", "models/cci.yml"),
-    "SQS": ("pipeline/extractors/sqs.py", "models/sqs.yml"),
-    "FJI": ("pipeline/extractors/sqs.py", "models/sqs.yml"),
-    "YOS-2018": ("pipeline/extractors/standards.py", "pipeline/validate_standards.py", "models/frameworks.yml"),
-    "YJS-2021": ("pipeline/extractors/standards.py", "pipeline/validate_standards.py", "models/frameworks.yml"),
+    "CCI": ("pipeline/extraction/extractors/cci.py", "pipeline/checks/cci.py", "models/cci.yml"),
+    "SQS": ("pipeline/extraction/extractors/sqs.py", "models/sqs.yml"),
+    "FJI": ("pipeline/extraction/extractors/sqs.py", "models/sqs.yml"),
+    "YOS-2018": ("pipeline/extraction/extractors/standards.py", "pipeline/checks/standards.py", "models/frameworks.yml"),
+    "YJS-2021": ("pipeline/extraction/extractors/standards.py", "pipeline/checks/standards.py", "models/frameworks.yml"),
 }
 ROOT = PACKAGE_DIR.parent
 # Code that runs after extraction (writing, serving, exporting, the command line): a change
 # to it cannot change a document's result, so it does not invalidate the cache.
 NOT_IN_RESULTS = ("pipeline/build.py", "pipeline/cli.py", "pipeline/runner.py",
-                  "pipeline/serve.py", "pipeline/export.py", "pipeline/views.py",
-                  "pipeline/datasette_plugin.py", "pipeline/render.py")
+                  "pipeline/storage/export.py", "pipeline/storage/views.py", "pipeline/reading/render.py")
+# Whole folders of such code: the site (serving, the Datasette plugin and templates).
+NOT_IN_RESULTS_FOLDERS = ("pipeline/site",)
 
 
 def _source_files() -> list[Path]:
     files = []
-    for folder, pattern in ((PACKAGE_DIR, "*.py"), (MODELS_DIR, "*")):  # not pipeline/datasette/: the site
-        files.extend(p for p in folder.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts)
+    skip = tuple(ROOT / folder for folder in NOT_IN_RESULTS_FOLDERS)
+    for folder, pattern in ((PACKAGE_DIR, "*.py"), (MODELS_DIR, "*")):
+        files.extend(p for p in folder.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts
+                     and not any(p.is_relative_to(s) for s in skip))
     return sorted(files)
 
 

@@ -143,7 +143,7 @@ def extract(path, passages, pdf_engine):
 @click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535))
 def serve(db_path, host, port):
     """Serve the database with Datasette, read-only (immutable), with the project's metadata."""
-    from .serve import serve as run_serve
+    from .site.serve import serve as run_serve
 
     run_serve(db_path, host, port)
 
@@ -154,7 +154,7 @@ def metadata(db_path):
     """Print the Datasette metadata (site, tables, columns) as JSON."""
     from pathlib import Path
 
-    from .serve import datasette_metadata
+    from .site.serve import datasette_metadata
 
     click.echo(json.dumps(datasette_metadata(Path(db_path).stem), indent=2))
 
@@ -181,7 +181,7 @@ def export(fmt, tables, db_path, out_dir):
     import io
     import sqlite3
 
-    from .export import UnknownTable, export as run_export, write_table
+    from .storage.export import UnknownTable, export as run_export, write_table
 
     try:
         if out_dir == "-":

@@ -12,15 +12,15 @@ import time
 import traceback
 from dataclasses import dataclass, field
 
-from .classify import classify
-from .clean import clean_pages
-from .document import Document
-from .extractors import extractor_for
-from .link import link_result
-from .load import LoadError, load
-from .metadata import extract_metadata, isbn_checksum_ok
-from .passages import passages
-from .schema import REPORT_TABLES
+from .extraction.classify import classify
+from .reading.clean import clean_pages
+from .reading.document import Document
+from .extraction.extractors import extractor_for
+from .linking.link import link_result
+from .reading.load import LoadError, load
+from .extraction.metadata import extract_metadata, isbn_checksum_ok
+from .reading.passages import passages
+from .storage.schema import REPORT_TABLES
 
 
 @dataclass
@@ -147,10 +147,11 @@ def process_file(path, sha256=None, **load_options) -> Outcome:
 def warm_up() -> None:
     """Load, once, what every document needs (the extractors, the NLP pipeline, the rule
     tables, the service register), so that forked workers start with it in memory."""
-    from . import link, metadata
-    from .extractors import _all  # noqa: F401
+    from .linking import link
+    from .extraction import metadata
+    from .extraction.extractors import _all  # noqa: F401
     from .models import MODELS_DIR, load_model
-    from .quantities import find_quantities
+    from .extraction.quantities import find_quantities
 
     import pypdfium2  # noqa: F401
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.load import load
+from pipeline.reading.load import load
 from pipeline.process import document_from, extract_document
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,9 +51,9 @@ def corpus_result(name: str) -> dict:
 
 def document_from_text(text: str, name: str = "inline.txt"):
     """A Document made from a string, as if it were a text export."""
-    from pipeline.clean import clean_pages
-    from pipeline.document import Document
-    from pipeline.load import text_pages
+    from pipeline.reading.clean import clean_pages
+    from pipeline.reading.document import Document
+    from pipeline.reading.load import text_pages
 
     pages, _ = clean_pages(text_pages(text))
     return Document.from_pages(name, "0" * 64, "text", pages)

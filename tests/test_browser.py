@@ -178,7 +178,7 @@ def assert_chart_rendered(page, url: str, container: str, console_errors):
     response = page.goto(url)
     assert response is not None and response.ok, (
         f"GET {url}: HTTP {response.status if response else '?'}: is the `overview` dashboard with "
-        f"chart `ratings-by-year` configured for datasette-dashboards (pipeline/datasette/metadata.yml)?")
+        f"chart `ratings-by-year` configured for datasette-dashboards (pipeline/site/metadata.yml)?")
     expect(page.locator(container)).to_be_attached()
     drawing = page.locator(f"{container} svg, {container} canvas").first
     expect(drawing).to_be_visible(timeout=CHART_TIMEOUT_MS)

@@ -9,8 +9,8 @@ import sqlite_utils
 
 from pipeline import build as build_module
 from pipeline.build import UsageError, build
-from pipeline.render import render_text_to_pdf
-from pipeline.schema import TABLES
+from pipeline.reading.render import render_text_to_pdf
+from pipeline.storage.schema import TABLES
 
 from .conftest import CORPUS, FIXTURES
 
@@ -186,7 +186,7 @@ def test_a_changed_extractor_reruns_only_its_programme(tmp_path, monkeypatch):
 
 def test_programme_sources_exist_and_the_rest_is_common():
     from pipeline.cache import PROGRAMME_SOURCES, ROOT
-    from pipeline.extractors import EXTRACTORS, extractor_for
+    from pipeline.extraction.extractors import EXTRACTORS, extractor_for
 
     extractor_for("CCI")  # registers every extractor
     assert set(PROGRAMME_SOURCES) == set(EXTRACTORS)
@@ -255,7 +255,7 @@ def test_code_left_out_of_the_fingerprint_is_not_used_by_extraction():
     loaded = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                             check=True).stdout.split()
     modules = {name.removesuffix(".py").replace("/", ".") for name in NOT_IN_RESULTS}
-    assert "pipeline.extractors.cci" in loaded and not modules & set(loaded)
+    assert "pipeline.extraction.extractors.cci" in loaded and not modules & set(loaded)
 
 
 def _running(pid: int) -> bool:

@@ -5,11 +5,11 @@ from collections import Counter
 
 import pytest
 
-from pipeline import validate_cci
-from pipeline.extractors import cci
-from pipeline.metadata import extract_metadata
+from pipeline.checks import cci as validate_cci
+from pipeline.extraction.extractors import cci
+from pipeline.extraction.metadata import extract_metadata
 from pipeline.process import extract_document, process_file
-from pipeline.render import render_text_to_pdf
+from pipeline.reading.render import render_text_to_pdf
 
 from .conftest import CORPUS, REPORTS, corpus_document, corpus_result, document_from_text
 
@@ -456,7 +456,7 @@ def test_corpus_checks_load_without_the_nlp_stack():
     import subprocess
     import sys
 
-    code = ("import sys; from pipeline.extractors import corpus_checks; checks = corpus_checks(); "
+    code = ("import sys; from pipeline.extraction.extractors import corpus_checks; checks = corpus_checks(); "
             "print(sorted(checks), 'spacy' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "['CCI'] False"

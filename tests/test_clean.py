@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipeline.clean import CleanReport, clean_line, clean_pages
+from pipeline.reading.clean import CleanReport, clean_line, clean_pages
 
 from .conftest import corpus_document, corpus_result
 

@@ -7,7 +7,7 @@ import sqlite_utils
 from datasette.app import Datasette
 
 from pipeline.build import build
-from pipeline.serve import SETTINGS, datasette_args, datasette_metadata
+from pipeline.site.serve import SETTINGS, datasette_args, datasette_metadata
 
 from .conftest import CORPUS
 
@@ -128,7 +128,7 @@ def test_service_timeline_view_is_served(served):
 
 
 def test_every_canned_query_has_a_title_description_and_working_example(served):
-    from pipeline.views import CANNED_QUERIES, QUERY_EXAMPLES
+    from pipeline.storage.views import CANNED_QUERIES, QUERY_EXAMPLES
 
     ds, _ = served
     assert set(QUERY_EXAMPLES) == set(CANNED_QUERIES)
@@ -189,7 +189,7 @@ def test_dashboard_database_follows_the_file_name():
 
 
 def test_fts_query_keeps_valid_syntax_and_escapes_the_rest():
-    from pipeline.datasette_plugin import fts_query
+    from pipeline.site.plugin import fts_query
 
     assert fts_query('"risk of harm" NOT MAPPA') == '"risk of harm" NOT MAPPA'
     assert fts_query("victim*") == "victim*"
@@ -200,7 +200,7 @@ def test_fts_query_keeps_valid_syntax_and_escapes_the_rest():
 
 def test_page_cells_link_to_the_published_report_page(tmp_path):
     """With a public URL in the manifest, a row's page number links to that page of the PDF."""
-    from pipeline.render import render_text_to_pdf
+    from pipeline.reading.render import render_text_to_pdf
 
     folder = tmp_path / "corpus"
     folder.mkdir()
@@ -220,7 +220,7 @@ def test_page_cells_link_to_the_published_report_page(tmp_path):
 
 
 def test_fts_query_accepts_column_filters_of_the_searched_indexes():
-    from pipeline.datasette_plugin import fts_query
+    from pipeline.site.plugin import fts_query
 
     assert fts_query("addressee:board") == "addressee:board"
     assert fts_query("section:strengths") == "section:strengths"

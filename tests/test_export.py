@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import cli
-from pipeline.export import exportable
+from pipeline.storage.export import exportable
 
 
 REPORT_IDS = ["2011-cci-leeds", "2011-cci-wessex", "2013-sqs-wandsworth", "2016-sqs-norfolk",

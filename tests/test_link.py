@@ -9,9 +9,10 @@ import pytest
 import regex
 import sqlite_utils
 
-from pipeline import link, views
+from pipeline.linking import link
+from pipeline.storage import views
 from pipeline.models import MODELS_DIR
-from pipeline.schema import enable_search, ensure_schema
+from pipeline.storage.schema import enable_search, ensure_schema
 from tests.conftest import corpus_document, corpus_result
 
 WESSEX_GSS = ["E10000014", "E06000044", "E06000045"]  # Hampshire, Portsmouth, Southampton
@@ -446,7 +447,7 @@ def test_canned_compare_services_on_a_theme_lists_each_report_once(db):
 
 
 def test_canned_recommendations_by_addressee(db):
-    from pipeline.datasette_plugin import fts_query
+    from pipeline.site.plugin import fts_query
 
     db.conn.create_function("fts_query", 1, fts_query)  # what the Datasette plugin registers
     sql = views.CANNED_QUERIES["search_recommendations"]["sql"]

@@ -2,8 +2,8 @@
 
 import pytest
 
-from pipeline.load import LoadError, load, text_pages
-from pipeline.render import render_text_to_pdf
+from pipeline.reading.load import LoadError, load, text_pages
+from pipeline.reading.render import render_text_to_pdf
 
 from .conftest import CORPUS, FIXTURES
 

@@ -2,9 +2,9 @@
 
 import pytest
 
-from pipeline.classify import classify
+from pipeline.extraction.classify import classify
 from pipeline.process import process_file
-from pipeline.render import render_text_to_pdf
+from pipeline.reading.render import render_text_to_pdf
 
 from .conftest import CORPUS, FIXTURES, REPORTS, corpus_document, corpus_result
 
@@ -130,7 +130,7 @@ def test_isbn_check_digit_is_validated():
     rows = [v for v in corpus_result("southampton")["validations"] if v["rule"] == "isbn_check_digit"]
     assert rows == [{"rule": "isbn_check_digit", "expected": "a valid ISBN check digit",
                      "found": "978-1-84099-906-8", "passed": 1, "evidence": "978-1-84099-906-8"}]
-    from pipeline.metadata import isbn_checksum_ok
+    from pipeline.extraction.metadata import isbn_checksum_ok
     assert isbn_checksum_ok("978-1-84099-435-3") and isbn_checksum_ok("978-1-84099-373-8")
     assert not isbn_checksum_ok("978-1-84099-435-4")
 
@@ -144,7 +144,7 @@ def test_isbn_check_digit_is_validated():
     ("Fieldwork for this inspection was undertaken in May and June 2011", "2011-05", "2011-06"),
 ])
 def test_fieldwork_phrasings(phrase, start, end):
-    from pipeline.metadata import extract_metadata
+    from pipeline.extraction.metadata import extract_metadata
     from .conftest import document_from_text
     values, _ = extract_metadata(document_from_text(phrase), "SQS")
     assert (values["fieldwork_start"], values["fieldwork_end"]) == (start, end)

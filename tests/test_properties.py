@@ -26,12 +26,12 @@ import pytest
 from hypothesis import HealthCheck, event, example, given, settings, target
 from hypothesis import strategies as st
 
-from pipeline.extractors import extractor_for
-from pipeline.load import LoadError, load
-from pipeline.metadata import extract_metadata
+from pipeline.extraction.extractors import extractor_for
+from pipeline.reading.load import LoadError, load
+from pipeline.extraction.metadata import extract_metadata
 from pipeline.models import load_model
 from pipeline.process import Outcome, extract_document, process_file
-from pipeline.quantities import find_quantities
+from pipeline.extraction.quantities import find_quantities
 
 from .conftest import CORPUS, document_from_text
 
@@ -67,7 +67,7 @@ def sample_pdf() -> bytes:
     """A small real PDF (the start of a corpus report), to corrupt."""
     import tempfile
 
-    from pipeline.render import render_text_to_pdf
+    from pipeline.reading.render import render_text_to_pdf
 
     text = "\n".join(corpus_lines()[3][:60])
     with tempfile.TemporaryDirectory() as folder:
@@ -186,7 +186,7 @@ def test_pdfplumber_engine_raises_only_load_error(scratch, data):
 @given(numbers=st.lists(st.integers(0, 40), min_size=2, max_size=5), header=st.booleans())
 @example(numbers=[0, 1], header=True)
 def test_text_export_pages_are_numbered_from_1(numbers, header):
-    from pipeline.load import text_pages
+    from pipeline.reading.load import text_pages
 
     text = "\n".join(f"Page {n}\nline {i}" if header else f"line {i}\nPage {n}" for i, n in enumerate(numbers))
     assert all(page is None or page >= 1 for page, _ in text_pages(text))

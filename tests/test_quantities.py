@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.models import load_model
-from pipeline.quantities import PIPES, Interval, find_quantities, quantity_nlp
-from pipeline.sentences import sentences, split_sentences
+from pipeline.extraction.quantities import PIPES, Interval, find_quantities, quantity_nlp
+from pipeline.reading.sentences import sentences, split_sentences
 from tests.conftest import corpus_document
 
 # (text, sample size, [(quantity_text, kind, interval, count, denominator), ...]).

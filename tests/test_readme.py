@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from datasette.app import Datasette
 
-from pipeline.serve import SETTINGS, datasette_metadata
+from pipeline.site.serve import SETTINGS, datasette_metadata
 
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -33,7 +33,7 @@ def get(ds, path):
 
 
 def test_the_readme_shows_every_canned_query():
-    from pipeline.views import CANNED_QUERIES
+    from pipeline.storage.views import CANNED_QUERIES
 
     section = readme_section("Questions you can ask")
     assert len(CALLS) >= 15

@@ -6,9 +6,9 @@ import textwrap
 
 import pytest
 
-from pipeline.extractors.sqs import polarity_of
+from pipeline.extraction.extractors.sqs import polarity_of
 from pipeline.process import extract_document, process_file
-from pipeline.render import render_text_to_pdf
+from pipeline.reading.render import render_text_to_pdf
 from tests.conftest import CORPUS, REPORTS, corpus_document, corpus_result, document_from_text
 
 METADATA = {

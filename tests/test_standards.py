@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.extractors.standards import load_framework
+from pipeline.extraction.extractors.standards import load_framework
 from pipeline.process import extract_document, process_file
-from pipeline.render import render_text_to_pdf
+from pipeline.reading.render import render_text_to_pdf
 from tests.conftest import CORPUS, REPORTS, corpus_document, corpus_result, document_from_text
 
 RATINGS = {

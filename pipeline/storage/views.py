@@ -209,7 +209,7 @@ VIEW_DESCRIPTIONS = {
     "rating_distribution": "How many standards and services were rated at each level, per publication year (2018/2021 frameworks).",
     "band_distribution": "How many CCI scores were in each improvement-required band, per publication year, with each band's score range.",
     "service_ancestry": "Each service with itself (depth 0) and every predecessor it descends from through service_lineage.",
-    "report_theme_measures": "Per report and theme, the harmonised measure of each framework: CCI percent, findings' stated proportion interval (SQS), key-question % yes and standard ratings (2018/2021). See pipeline/views.py for how each is computed.",
+    "report_theme_measures": "Per report and theme, the harmonised measure of each framework: CCI percent, findings' stated proportion interval (SQS), key-question % yes and standard ratings (2018/2021). See pipeline/storage/views.py for how each is computed.",
     "service_timeline": "One row per service per report per theme, following lineage: a service's own reports and its predecessors' (Southampton's history includes Wessex 2011).",
 }
 

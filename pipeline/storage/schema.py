@@ -1,7 +1,7 @@
 """The database schema, declared once as data and applied by one idempotent function.
 
 Each table lists its columns as (name, SQLite type, description); the descriptions
-are also what Datasette shows (see `pipeline.serve.datasette_metadata`). Contract
+are also what Datasette shows (see `pipeline.site.serve.datasette_metadata`). Contract
 names (../CONTRACT.md) are stable: add columns, never rename these.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from .link import LINK_TABLES, SERVICE_EXTRA_COLUMNS
+from ..linking.link import LINK_TABLES, SERVICE_EXTRA_COLUMNS
 
 PROVENANCE = [
     ("page", int, "1-based page of the source document the value was read from; NULL for a text export without page breaks"),
@@ -227,7 +227,7 @@ TABLES = {
         "pk": ("report_id", "rule"),
         "columns": [
             ("report_id", str, "→ reports.id"),
-            ("rule", str, "Cleaning rule (pipeline/clean.py), e.g. `homoglyphs`, `markdown_emphasis`"),
+            ("rule", str, "Cleaning rule (pipeline/reading/clean.py), e.g. `homoglyphs`, `markdown_emphasis`"),
             ("count", int, "How many lines the rule changed"),
             ("example_before", str, "First line it changed, before"),
             ("example_after", str, "The same line, after"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .document import Document
+from ..reading.document import Document
 from .quantities import find_quantities
 
 

@@ -11,7 +11,7 @@ report from the cache) can run the corpus-wide check without loading the NLP sta
 
 from __future__ import annotations
 
-from .models import load_model
+from ..models import load_model
 
 
 def bands() -> list[str]:

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import yaml
 
-from .schema import TABLES
-from .views import CANNED_QUERIES, VIEW_COLUMNS, VIEW_DESCRIPTIONS
+from ..storage.schema import TABLES
+from ..storage.views import CANNED_QUERIES, VIEW_COLUMNS, VIEW_DESCRIPTIONS
 
-SITE_METADATA = Path(__file__).resolve().parent / "datasette" / "metadata.yml"
+SITE_METADATA = Path(__file__).resolve().parent / "metadata.yml"
 SETTINGS = {
     "sql_time_limit_ms": 3000,  # long enough for full-text search, short enough to stay responsive
     "max_returned_rows": 5000,

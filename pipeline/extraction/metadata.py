@@ -12,8 +12,8 @@ from functools import lru_cache
 import regex
 
 from . import dates
-from .document import Document
-from .models import load_model
+from ..reading.document import Document
+from ..models import load_model
 
 FIELDS = ("title", "area", "publication_date", "fieldwork_start", "fieldwork_end",
           "lead_inspector", "isbn", "previous_inspection_year")

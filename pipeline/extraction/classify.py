@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 
 import regex
 
-from .document import Document
-from .models import load_model
+from ..reading.document import Document
+from ..models import load_model
 
 PROGRAMMES = ("CCI", "SQS", "FJI", "YOS-2018", "YJS-2021")
 

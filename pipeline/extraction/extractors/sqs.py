@@ -4,7 +4,7 @@ A letter has no score table. What inspectors found is written in numbered
 paragraphs (1.1 … 4.5) under four domain headings, then listed as "Key strengths"
 and "Areas requiring improvement". Each sentence of a paragraph becomes a finding
 with its quantities ("almost three-quarters of cases") normalised by
-pipeline.quantities; the improvement list becomes the recommendations.
+pipeline.extraction.quantities; the improvement list becomes the recommendations.
 
 The letters reach us in several layouts (text exports with one line per paragraph,
 PDFs with hard line wraps, paragraphs broken by a page break or a footnote), so a
@@ -18,11 +18,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..document import Document, Line
+from ...reading.document import Document, Line
 from ..findings import finding, provenance
 from ..numbers import words_to_int
-from ..sentences import split_sentences
-from ..models import load_model
+from ...reading.sentences import split_sentences
+from ...models import load_model
 from . import register
 
 # --- layout: what each kind of line looks like ----------------------------------------

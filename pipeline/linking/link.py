@@ -21,10 +21,10 @@ from functools import lru_cache
 
 import regex
 
-from .sentences import sentences as split_sentences_text
+from ..reading.sentences import sentences as split_sentences_text
 from rapidfuzz import fuzz, process
 
-from .models import MODELS_DIR, load_model
+from ..models import MODELS_DIR, load_model
 
 # A fuzzy match must score at least this (rapidfuzz ratio, 0-100) on the normalised
 # names: 80 accepts one wrong letter in a five-letter name ("Leeus" -> "leeds") and
@@ -70,7 +70,7 @@ def services_by_id() -> dict:
     return {service["id"]: service for service in load_services()}
 
 
-# Extra `services` columns beyond the contract's, for pipeline/schema.py.
+# Extra `services` columns beyond the contract's, for pipeline/storage/schema.py.
 SERVICE_EXTRA_COLUMNS = [
     ("kind", str, "`local_authority` (the area of one local authority) or `combined` (a service covering several)"),
     ("local_authorities", str, "Local authorities covered, `;`-separated"),

@@ -23,11 +23,11 @@ from functools import lru_cache
 import regex
 
 from . import register
-from ..document import Document
+from ...reading.document import Document
 from ..findings import finding, provenance
-from ..models import load_model
+from ...models import load_model
 from ..numbers import NUMBER_PHRASE, words_to_int
-from ..validate_cci import band_validations, section_score_checks
+from ...checks.cci import band_validations, section_score_checks
 
 FLAGS = regex.IGNORECASE | regex.MULTILINE | regex.DOTALL
 

@@ -8,7 +8,7 @@ EXTRACTORS: dict = {}
 # Checks that need every report of a programme at once, as "module:function" so that
 # a build served wholly from the cache can run them without importing the extractors
 # (and with them spaCy). Each is func({report_id: result}) -> {report_id: validation rows}.
-CORPUS_CHECKS = {"CCI": "pipeline.validate_cci:corpus_band_validations"}
+CORPUS_CHECKS = {"CCI": "pipeline.checks.cci:corpus_band_validations"}
 
 
 def register(programme: str):

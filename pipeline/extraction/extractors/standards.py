@@ -4,7 +4,7 @@ One extractor reads both programmes; what differs between them (standards, names
 domains, scoring rules) is data in models/frameworks.yml. A report prints each
 standard's rating in up to three places — the summary of ratings, the heading of the
 standard's section and the annex table — and all three are read so that
-pipeline/validate_standards.py can check them against each other and against the
+pipeline/checks/standards.py can check them against each other and against the
 inspectorate's own scoring rules. Nothing read here is ever corrected.
 
 Choices (see also the tests):
@@ -24,10 +24,10 @@ from functools import lru_cache
 
 import regex
 
-from .. import validate_standards
-from ..document import Document
+from ...checks import standards as validate_standards
+from ...reading.document import Document
 from ..findings import finding, provenance
-from ..models import load_model
+from ...models import load_model
 from ..numbers import NUMBER_PHRASE, words_to_int
 from ..quantities import find_quantities
 from . import register

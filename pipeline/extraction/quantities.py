@@ -33,7 +33,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Token
 
-from .models import load_model
+from ..models import load_model
 
 TABLE_NAME = "quantifiers.yml"
 PIPES = ("quantity_numbers", "quantity_matcher", "quantity_context", "quantity_intervals")

@@ -1,0 +1,1 @@
+"""Checks: extracted values against the inspectorate's own published scoring rules."""

@@ -1,0 +1,1 @@
+"""Linking: services and their lineage, and the themes shared across frameworks."""

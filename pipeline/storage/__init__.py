@@ -1,0 +1,1 @@
+"""Storage: the SQLite schema declared once, its views and canned queries, and exports."""

@@ -11,7 +11,7 @@ import sqlite_utils
 
 from pipeline.linking import link
 from pipeline.storage import views
-from pipeline.models import MODELS_DIR
+from pipeline.models import MODELS_DIR, load_model
 from pipeline.storage.schema import enable_search, ensure_schema
 from tests.conftest import corpus_document, corpus_result
 
@@ -250,7 +250,7 @@ def test_stage_is_a_second_axis():
 
 
 def test_every_crosswalk_mapping_is_complete():
-    themes, stages = set(link.theme_names()), set(link.load_model("themes.yml")["stages"])
+    themes, stages = set(link.theme_names()), set(load_model("themes.yml")["stages"])
     rows = link.crosswalk_rows()
     assert len(rows) > 70
     for row in rows:

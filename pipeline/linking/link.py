@@ -18,9 +18,9 @@ from __future__ import annotations
 
 from .lineage import (LINEAGE_COLUMNS, LINEAGE_STATEMENTS, lineage_from_text, lineage_rows,  # noqa: F401
                       merge_lineage, sentences)
-from .services import (FUZZY_MARGIN, FUZZY_THRESHOLD, LIST_SEPARATOR, NOISE_WORDS,  # noqa: F401
-                       SERVICE_EXTRA_COLUMNS, _name_index, area_validation, load_services,
-                       normalise_name, resolve_area, service_rows, services_by_id)
+from .services import (LIST_SEPARATOR, SERVICE_EXTRA_COLUMNS, _name_index,  # noqa: F401
+                       area_validation, load_services, normalise_name, resolve_area, service_rows,
+                       services_by_id)
 from .themes import (LINK_TABLES, _keyword_patterns, crosswalk_rows, mapping_for,  # noqa: F401
                      programme_codes, stage_for, theme_for, theme_for_finding, theme_for_heading,
                      theme_for_text, theme_names, theme_rows)
@@ -37,8 +37,13 @@ def link_result(result: dict, text: str | None = None) -> dict:
     text (default: the passages' text)."""
     report = result["report"]
     programme = report.get("programme")
-    resolution = resolve_area(report.get("area"))
+    if text is None:
+        text = "\n\n".join(p["text"] for p in result.get("passages", []))
+    # The report's own text confirms a misprinted area ("Leeus" in a report printing "Leeds").
+    resolution = resolve_area(report.get("area"), context=text)
     report["service_id"] = resolution["service_id"]
+    report["service_match"] = resolution["method"]
+    report["service_match_score"] = resolution["score"] if resolution["service_id"] else None
     # Idempotent: linking an already linked result replaces its area check.
     validations = [v for v in result.setdefault("validations", []) if v["rule"] != "area_resolves_to_service"]
     validations.append(area_validation(report.get("area"), resolution))
@@ -50,8 +55,6 @@ def link_result(result: dict, text: str | None = None) -> dict:
     for row in result.get("findings", []):
         if not row.get("theme"):
             row["theme"] = theme_for_finding(programme, row.get("section"), row.get("heading"), row.get("text"))
-    if text is None:
-        text = "\n\n".join(p["text"] for p in result.get("passages", []))
     result["lineage"] = lineage_from_text(text, resolution["service_id"], report.get("year"), report.get("id"))
     return result
 

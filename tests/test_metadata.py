@@ -111,10 +111,20 @@ def test_other_inspectorate_pdf_is_rejected_with_reason():
 
 def test_probation_report_of_unknown_programme_loads_as_unknown():
     from .conftest import document_from_text
-    text = "HM Inspectorate of Probation\nA review of youth offending work in England\n" + "Some findings.\n" * 5
+    text = ("HM Inspectorate of Probation\nA review of youth offending work in Leeds\n\nForeword\n\n"
+            "We found the work was good.\n\nThis inspection was led by HM Inspector Jane Smith, supported by a team.\n"
+            + "Some findings.\n" * 5)
     decision = classify(document_from_text(text))
     assert decision.accepted and decision.programme == "unknown"
     assert "not recognised" in decision.reason
+
+
+def test_the_inspectorate_name_and_youth_words_without_a_report_shape_are_rejected():
+    from .conftest import document_from_text
+    text = "HM Inspectorate of Probation\nA review of youth offending work in England\n" + "Some findings.\n" * 5
+    decision = classify(document_from_text(text))
+    assert not decision.accepted
+    assert "it has little of a report's structure (score 0)" in decision.reason
 
 
 @pytest.mark.parametrize("name", EXPECTED)

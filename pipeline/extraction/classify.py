@@ -63,6 +63,8 @@ def _rules() -> dict:
         "opening_lines": spec["opening_lines"],
         "publisher": (_signals("publisher", spec["publisher"]["signals"]), spec["publisher"]["threshold"]),
         "min_score": spec["min_score"],
+        "min_structure_without_area": spec["min_structure_without_area"],
+        "youth_min_structure": spec["youth"]["min_structure"],
         "programmes": {name: _signals(name, p["signals"]) for name, p in spec["programmes"].items()},
         "youth": _signals("youth", spec["youth"]["signals"]),
         "structure": _signals("report structure", spec["report_structure"]["signals"]),
@@ -137,14 +139,23 @@ def classify(doc: Document) -> Classification:
     best = max(scores.values()) if scores else 0
     winners = [name for name, score in scores.items() if score == best]
     titled = best >= rules["min_score"] and len(winners) == 1
+    shaped = _total(structure)
     if titled:
         programme = winners[0]
-        evidence = by_programme[programme] + evidence
-        how = "its title" + (" and the inspectorate's name" if _total(publisher) >= publisher_threshold else "")
-        return Classification(programme, True, f"classified {programme} (score {best}) by {how}", scores, evidence)
+        area = _named_area(doc, programme)
+        if area or shaped >= rules["min_structure_without_area"]:
+            evidence = by_programme[programme] + evidence
+            how = "its title" + (f" naming {area}" if area else "") + (
+                " and the inspectorate's name" if _total(publisher) >= publisher_threshold else "")
+            return Classification(programme, True, f"classified {programme} (score {best}) by {how}", scores, evidence)
+        return Classification(None, False,
+                              f"not an inspection report: it names the {programme} programme "
+                              f"({_quoted(by_programme[programme], 1)}) but no inspected area follows its title "
+                              f"and it has little of a report's structure (foreword, contents, ISBN, lead inspector: "
+                              f"score {shaped}){_looks_like(doc, rules)}", scores, by_programme[programme] + evidence)
 
     youth = reader.found(rules["youth"])
-    if _total(publisher) >= publisher_threshold and youth:
+    if _total(publisher) >= publisher_threshold and youth and shaped >= rules["youth_min_structure"]:
         evidence = evidence + youth + [row for rows in by_programme.values() for row in rows]
         ambiguity = f"; programmes tied at {best}: {', '.join(winners)}" if best >= rules["min_score"] else ""
         return Classification("unknown", True,
@@ -152,15 +163,28 @@ def classify(doc: Document) -> Classification:
                               f"recognised (signature scores {scores}{ambiguity})", scores, evidence)
 
     missing = []
+    if _total(publisher) >= publisher_threshold and youth:
+        missing.append(f"it has little of a report's structure (score {shaped})")
     if _total(publisher) < publisher_threshold:
         missing.append("it never names HM Inspectorate of Probation (its name, HMI Probation, "
                        "Arolygiaeth Prawf EM, its ISBN prefix)")
     if not youth:
         missing.append("its opening never mentions youth offending or youth justice work")
     missing.append("it has no youth inspection programme's title")
-    others = [name for name, pattern in rules["others"].items() if pattern.search(doc.text)]
-    looks_like = f"; it looks like a report of {others[0]}" if others else ""
     found = f" (found only {_quoted(publisher + youth)})" if publisher or youth else ""
     return Classification(None, False,
                           "not an HM Inspectorate of Probation youth offending inspection report: "
-                          f"{' and '.join(missing)}{found}{looks_like}", scores, evidence + youth)
+                          f"{' and '.join(missing)}{found}{_looks_like(doc, rules)}", scores, evidence + youth)
+
+
+def _looks_like(doc: Document, rules: dict) -> str:
+    others = [name for name, pattern in rules["others"].items() if pattern.search(doc.text)]
+    return f"; it looks like a report of {others[0]}" if others else ""
+
+
+def _named_area(doc: Document, programme: str) -> str | None:
+    """The area the programme's title names, if any (a report's cover names one)."""
+    from .metadata import find_title  # metadata reads the registry; imported when needed
+
+    title = find_title(doc, programme)
+    return title["area_value"] if title else None

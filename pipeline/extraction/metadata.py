@@ -15,7 +15,7 @@ from functools import lru_cache
 import regex
 
 from . import dates
-from ..linking.services import registry_spelling, service_name_at
+from ..linking.services import is_not_a_service, registry_spelling, service_name_at
 from ..models import load_model
 from ..reading.compact import CompactText
 from ..reading.document import Document
@@ -63,26 +63,31 @@ def _applies(rule: dict, programme: str) -> bool:
 
 def find_title(doc: Document, programme: str) -> dict | None:
     """The report's title and the area it names: {title: (start, end), area: (start, end),
-    area_value, resolved}. The first rule of models/metadata.yml (titles) that finds both
-    a lead and an area after it wins; a lead followed by no area is passed over (a
-    running header cut short, a lead quoted in running text)."""
+    area_value, resolved}. Rules of models/metadata.yml (titles) are tried in order, every
+    place each finds its lead: the first lead followed by a registered place wins, else
+    the first followed by printed text that could be an area (kept, to fail the
+    area check). A lead followed by neither is passed over (a hosting site's page title
+    cut short, a lead quoted in running text)."""
     rules = _rules()
     compact = CompactText(doc.text)
+    fallback = None
     for rule in rules["titles"]:
         if not _applies(rule, programme):
             continue
         for match in rule["regex"].finditer(compact.text):
             lead_start, lead_end = compact.original(match.start(), match.end())
-            area = _area_after(doc.text, lead_end)
-            if area:
+            area = _area_after(doc.text, lead_end, known_only=rule.get("known_only", False))
+            if area and area[2]["resolved"]:
                 return {"title": (lead_start, area[1]), **area[2], "area": area[:2]}
-    return None
+            if area and fallback is None:
+                fallback = {"title": (lead_start, area[1]), **area[2], "area": area[:2]}
+    return fallback
 
 
-def _area_after(text: str, at: int):
+def _area_after(text: str, at: int, known_only: bool = False):
     """(start, end, details) of the area printed after a title's lead."""
     start = at
-    while start < len(text) and (text[start].isspace() or text[start] in ":-–"):
+    while start < len(text) and (text[start].isspace() or text[start] == ":"):
         start += 1
     if start >= len(text):
         return None
@@ -90,6 +95,8 @@ def _area_after(text: str, at: int):
     if known:
         printed = text[known[0]:known[1]]
         return known[0], known[1], {"area_value": registry_spelling(printed), "resolved": True}
+    if known_only:
+        return None
     # No registered place: the printed text to the end of its line, cut where the title
     # runs on into the inspectorate's name, a date or a page number.
     line_end = text.find("\n", start)
@@ -97,7 +104,7 @@ def _area_after(text: str, at: int):
     stop = _rules()["area_stops"].search(text, start, line_end)
     end = stop.start() if stop else line_end
     printed = text[start:end].strip(" \t:;,.-")
-    if not printed or not printed[0].isalpha() or len(printed) > 60:
+    if not printed or not printed[0].isalpha() or len(printed) > 60 or is_not_a_service(printed):
         return None
     return start, start + len(text[start:end].rstrip(" \t:;,.-")), {"area_value": " ".join(printed.split()), "resolved": False}
 

@@ -228,6 +228,11 @@ def resolve_area(area: str | None, context: str | None = None) -> dict:
     return _fuzzy(area, context)
 
 
+def is_not_a_service(name: str) -> bool:
+    """A region or country ('England and Wales', 'London'), never one service's area."""
+    return normalise_name(name) in _words()["not_a_service"]
+
+
 def _places(key: str) -> list[str] | None:
     """A compact key read as registered places one after another, joins allowed between
     them ('swanseaneathporttalbot' -> [swansea, neath-port-talbot]), longest name first."""
@@ -357,7 +362,15 @@ def service_name_at(text: str, start: int, end: int | None = None) -> tuple[int,
         at = _after_wrappers(key, at + len(join))
     if places_end is None:
         return None
+    # "Nottingham City", "Southampton City Council": the printed area keeps a wrapper
+    # word that follows the place.
+    suffix = _ADMIN_SUFFIX.match(text, places_end)
+    if suffix and _ends_a_word(text, suffix.end()):
+        places_end = suffix.end()
     return ct.offsets[first], places_end
+
+
+_ADMIN_SUFFIX = regex.compile(r"[ \t]+(?:City|County|Borough)(?:[ \t]+Council)?(?![\w'])")
 
 
 def _after_wrappers(key: str, at: int) -> int:

@@ -78,3 +78,13 @@ class CompactText:
 @lru_cache(maxsize=4096)
 def compact_cached(phrase: str) -> str:
     return compact(phrase)
+
+
+def loose_pattern(phrase: str) -> str:
+    """A regular expression for a phrase that tolerates what PDF converters do to it: a
+    stray space inside a word ("Inadeq uate", "Requires i mprovement") and any whitespace,
+    line breaks included, between words ("Requires\nimprovement")."""
+    import re
+
+    words = phrase.split()
+    return r"\s+".join("[ ]?".join(re.escape(ch) for ch in word) for word in words)

@@ -7,6 +7,7 @@ only when complete, so a failed build never leaves a half-written database.
 from __future__ import annotations
 
 import csv
+import fcntl
 import json
 import os
 import tempfile
@@ -257,9 +258,28 @@ def write_database(db_path: Path, outcomes, urls) -> BuildSummary:
     return summary
 
 
+def _umask() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask
+
+
 def write_extracted(extracted_dir: Path, outcomes) -> None:
-    """One JSON per report; stale files from reports no longer built are removed."""
+    """One JSON per report; stale files from reports no longer built are removed.
+
+    Builds sharing a folder take turns (an exclusive lock on `.lock` in it), each writing
+    through a temporary file of its own, so two builds never trip over each other's files:
+    the folder ends as the last build to finish left it, as if they had run one by one."""
     extracted_dir.mkdir(parents=True, exist_ok=True)
+    with open(extracted_dir / ".lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            _write_extracted_locked(extracted_dir, outcomes)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _write_extracted_locked(extracted_dir: Path, outcomes) -> None:
     wanted = set()
     for outcome in outcomes:
         if outcome.status != "ok":
@@ -269,12 +289,14 @@ def write_extracted(extracted_dir: Path, outcomes) -> None:
         text = json.dumps(stored_result(outcome), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
         target = extracted_dir / name
         if not target.exists() or target.read_text(encoding="utf-8") != text:
-            tmp = target.with_suffix(".json.tmp")
-            tmp.write_text(text, encoding="utf-8")
+            handle, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=extracted_dir)
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                out.write(text)
+            os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; extracted/ is for sharing
             os.replace(tmp, target)
     for stale in extracted_dir.glob("*.json"):
         if stale.name not in wanted:
-            stale.unlink()
+            stale.unlink(missing_ok=True)
 
 
 def build(paths, db_path, *, extracted_dir=None, echo=None, **options) -> BuildSummary:

@@ -1,6 +1,6 @@
 """Per-document cache of extraction results, keyed by content hash and pipeline fingerprints.
 
-A result depends on the stages every document goes through (loading, cleaning,
+A result depends on the Python and library versions (`environment_key`), on the stages every document goes through (loading, cleaning,
 classification, metadata, findings, linking: the *common* fingerprint) and on the one
 extractor its programme uses (the *programme* fingerprint). Each fingerprint hashes
 the code and the rule tables in models/ it is made of, listed in PROGRAMME_SOURCES.
@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import platform
 from functools import lru_cache
 from pathlib import Path
 
@@ -49,8 +50,28 @@ def _source_files() -> list[Path]:
     return sorted(files)
 
 
+# Libraries whose behaviour shapes a result: a new version may read a PDF or a pattern
+# differently, so it invalidates every cached result, as a new Python does.
+LIBRARIES = ("pypdfium2", "pdfplumber", "pdfminer.six", "spacy", "regex", "rapidfuzz", "PyYAML")
+
+
+@lru_cache(maxsize=1)
+def environment_key() -> str:
+    """The Python and library versions results depend on, e.g. 'python 3.11.7; spacy 3.7.5; ...'."""
+    from importlib import metadata
+
+    versions = [f"python {platform.python_version()}"]
+    for name in LIBRARIES:
+        try:
+            versions.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name} absent")
+    return "; ".join(versions)
+
+
 def _digest(paths) -> str:
     digest = hashlib.sha256(__version__.encode())
+    digest.update(environment_key().encode())
     for path in paths:
         digest.update(str(path.relative_to(ROOT)).encode())
         digest.update(path.read_bytes())

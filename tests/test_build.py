@@ -163,6 +163,30 @@ def test_cache_is_keyed_by_pipeline_fingerprint(tmp_path, monkeypatch):
     assert ResultCache(tmp_path).get("ab" * 32) is None
 
 
+def test_a_new_library_version_invalidates_every_cached_result(tmp_path, monkeypatch):
+    # The cache key ignored library versions (issue 16, item 15): a new PDFium or spaCy
+    # could read a document differently and the old result would still be served.
+    from importlib import metadata
+
+    from pipeline import cache as cache_module
+
+    key = cache_module.environment_key()
+    assert f"pypdfium2 {metadata.version('pypdfium2')}" in key and f"spacy {metadata.version('spacy')}" in key
+    assert key.startswith("python 3.")
+    first = cache_module.ResultCache(tmp_path)
+    first.put("cd" * 32, {"status": "ok", "reason": "", "programme": "CCI", "result": None})
+    assert cache_module.ResultCache(tmp_path).get("cd" * 32) is not None
+    for fingerprint in (cache_module.pipeline_fingerprint, cache_module.programme_fingerprint, cache_module.environment_key):
+        fingerprint.cache_clear()
+    monkeypatch.setattr(metadata, "version", lambda name: "99.0" if name == "pypdfium2" else "1.0")
+    try:
+        assert cache_module.environment_key() != key
+        assert cache_module.ResultCache(tmp_path).get("cd" * 32) is None
+    finally:
+        for fingerprint in (cache_module.pipeline_fingerprint, cache_module.programme_fingerprint, cache_module.environment_key):
+            fingerprint.cache_clear()
+
+
 def test_a_changed_extractor_reruns_only_its_programme(tmp_path, monkeypatch):
     from pipeline import cache as cache_module
     from pipeline import runner
@@ -305,3 +329,34 @@ def test_workers_do_not_outlive_a_killed_build():
     for pid in alive:
         os.kill(pid, signal.SIGKILL)
     assert not alive, "workers outlived the build"
+
+
+def _write_many(folder, ids, rounds, writer):
+    from pipeline.build import write_extracted
+    from pipeline.process import Outcome
+
+    for round_ in range(rounds):  # new content every round, so every file is rewritten
+        outcomes = [Outcome(f"{rid}.txt", rid, "ok", "", "SQS",
+                            {"report": {"id": rid, "title": f"{writer} {round_}"}, "findings": []}) for rid in ids]
+        write_extracted(folder, outcomes)
+
+
+def test_builds_sharing_an_extracted_folder_take_turns(tmp_path):
+    # Two builds writing the same folder at once used one fixed `<id>.json.tmp` name and
+    # could crash renaming a file the other had moved, and each deleted the other's files
+    # as stale mid-write (issue 16, item 14). Now they take turns: no error, no temporary
+    # file left, and the folder is what one of them wrote.
+    import multiprocessing
+
+    folder = tmp_path / "extracted"
+    sets = [["2020-a", "2020-shared"], ["2021-b", "2020-shared"]]
+    context = multiprocessing.get_context("fork")
+    workers = [context.Process(target=_write_many, args=(folder, ids, 300, n)) for n, ids in enumerate(sets)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+    assert [w.exitcode for w in workers] == [0, 0]
+    left = sorted(p.name for p in folder.iterdir() if p.name != ".lock")
+    assert left in ([f"{i}.json" for i in sorted(ids)] for ids in sets)
+    assert not list(folder.glob("*.tmp")) and not list(folder.glob(".*.tmp"))

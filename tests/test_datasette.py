@@ -93,7 +93,9 @@ def test_serve_arguments_are_safe_by_default():
          ("overall", "Good"): 1}),
     ("bands_by_year", "",
      lambda rows: {r["band"]: (r["n"], r["lowest_percent"], r["highest_percent"]) for r in rows} == {
-         "MINIMUM": (10, 76.0, 90.0), "MODERATE": (6, 62.0, 73.0), "SUBSTANTIAL": (6, 55.0, 57.0)}),  # Wessex 1.1: band, no %
+         # Criterion scores only (issue 16, item 16): 8 general criteria in each of the two CCI
+         # reports; the headline scores' bands are counted apart (band_distribution.level).
+         "MINIMUM": (7, 77.0, 90.0), "MODERATE": (5, 62.0, 73.0), "SUBSTANTIAL": (4, 55.0, 57.0)}),  # Wessex 1.1: band, no %
     ("search_recommendations", "q=assessment&addressee=",
      lambda rows: all("assessment" in r["text"].lower() for r in rows) and len({r["report_id"] for r in rows}) >= 3),
     ("search_recommendations", "q=&addressee=Board",
@@ -109,6 +111,8 @@ def test_serve_arguments_are_safe_by_default():
      lambda rows: any("2020-yos-2018-southampton" == r["report_id"] for r in rows)),
     ("search_text", "q=%22risk+of+harm%22+NOT+MAPPA",  # valid FTS syntax is used as typed
      lambda rows: rows and all("MAPPA" not in r["snippet"] for r in rows)),
+    ("search_text", "q=heading%3Aplan",  # a column filter that only the findings index has
+     lambda rows: {r["kind"] for r in rows} == {"finding"}),
     ("reports_failing_validation", "rule=",
      lambda rows: {r["report_id"] for r in rows} == {"2011-cci-wessex"}),
 ])
@@ -118,6 +122,26 @@ def test_canned_queries_answer_on_the_corpus(served, query, params, check):
     assert response.status_code == 200, response.text
     rows = response.json()
     assert rows and check(rows), rows[:3]
+
+
+@pytest.mark.parametrize("q", ["addressee:board", "heading:plan", "section:2.1", "nosuchcolumn:x", "text:MAPPA"])
+def test_search_text_with_a_column_filter_never_fails(served, q):
+    # addressee is a column of recommendations only: the passages and findings have no
+    # match for it, and the query must not answer 400 (issue 16, item 13).
+    ds, _ = served
+    response = get(ds, "/inspections/search_text.json?_shape=array&q=" + q.replace(":", "%3A"))
+    assert response.status_code == 200, response.text
+    rows = response.json()
+    if q == "addressee:board":
+        assert rows == []
+    if q == "text:MAPPA":
+        assert {"passage", "finding"} <= {r["kind"] for r in rows}
+
+
+def test_recommendation_search_takes_an_addressee_filter(served):
+    ds, _ = served
+    rows = get(ds, "/inspections/search_recommendations.json?_shape=array&addressee=&q=addressee%3Aboard").json()
+    assert rows and all("board" in (r["addressee"] or "").lower() for r in rows)
 
 
 def test_service_timeline_view_is_served(served):
@@ -224,3 +248,16 @@ def test_fts_query_accepts_column_filters_of_the_searched_indexes():
 
     assert fts_query("addressee:board") == "addressee:board"
     assert fts_query("section:strengths") == "section:strengths"
+
+
+def test_band_distribution_counts_headline_and_criterion_scores_apart(served):
+    ds, _ = served
+    rows = get(ds, "/inspections/band_distribution.json?_shape=array&_size=max").json()
+    by_level = {}
+    for r in rows:
+        by_level.setdefault(r["level"], {})[r["band"]] = r["n"]
+    # Wessex and Leeds: 3 headline scores each (Leeds MINIMUM x3; Wessex MODERATE, SUBSTANTIAL x2)
+    assert by_level["headline"] == {"MINIMUM": 3, "MODERATE": 1, "SUBSTANTIAL": 2}
+    assert sum(by_level["criterion"].values()) == 16  # 8 banded general criteria per report
+    shares = [r["share"] for r in rows if r["level"] == "criterion"]
+    assert abs(sum(shares) - 1) < 0.01

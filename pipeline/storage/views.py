@@ -28,6 +28,8 @@
 
 from __future__ import annotations
 
+from .schema import TABLES
+
 HEADLINE_CODES = ("safeguarding", "risk_of_harm", "likelihood_of_reoffending")
 MAX_LINEAGE_DEPTH = 10  # guards against a cycle typed into models/lineage.csv
 
@@ -194,15 +196,22 @@ SELECT year, level, rating, score, count(*) AS n,
 FROM rated GROUP BY year, level, rating, score
 """
 
-BAND_DISTRIBUTION = """
+# Headline, criterion and section scores are different things: counted apart (`level`).
+BAND_DISTRIBUTION = f"""
 CREATE VIEW band_distribution AS
-SELECT r.year, s.band,
-       CASE s.band WHEN 'MINIMUM' THEN 0 WHEN 'MODERATE' THEN 1 WHEN 'SUBSTANTIAL' THEN 2 ELSE 3 END AS severity,
-       count(*) AS n, min(s.percent) AS lowest_percent, max(s.percent) AS highest_percent,
-       round(1.0 * count(*) / sum(count(*)) OVER (PARTITION BY r.year), 3) AS share
-FROM scores s JOIN reports r ON r.id = s.report_id
-WHERE s.band IS NOT NULL
-GROUP BY r.year, s.band
+WITH banded AS (
+  SELECT r.year, s.band, s.percent,
+         CASE WHEN s.code IN ({_HEADLINES}) THEN 'headline' WHEN s.code LIKE 'section-%' THEN 'section'
+              ELSE 'criterion' END AS level
+  FROM scores s JOIN reports r ON r.id = s.report_id
+  WHERE s.band IS NOT NULL
+)
+SELECT year, level, band,
+       CASE band WHEN 'MINIMUM' THEN 0 WHEN 'MODERATE' THEN 1 WHEN 'SUBSTANTIAL' THEN 2 ELSE 3 END AS severity,
+       count(*) AS n, min(percent) AS lowest_percent, max(percent) AS highest_percent,
+       round(1.0 * count(*) / sum(count(*)) OVER (PARTITION BY year, level), 3) AS share
+FROM banded
+GROUP BY year, level, band
 """
 
 # Dependents first, so each can be dropped before what it reads from.
@@ -251,12 +260,13 @@ VIEW_COLUMNS = {
     },
     "band_distribution": {
         "year": "Publication year",
+        "level": "Which scores: `criterion` (general criteria 1.1 … 3.2), `section` (section overall scores) or `headline` (the three headline scores)",
         "band": "CCI improvement-required band: `MINIMUM`, `MODERATE`, `SUBSTANTIAL` or `DRASTIC`",
         "severity": "The band's order: 0 MINIMUM … 3 DRASTIC",
-        "n": "Number of banded scores (criteria, sections, headlines) in the year, including bands printed without a percentage",
+        "n": "Number of banded scores of this level in the year, including bands printed without a percentage",
         "lowest_percent": "Lowest score with this band in the year (percent 0–100)",
         "highest_percent": "Highest score with this band in the year (percent 0–100)",
-        "share": "Proportion (0–1) of the year's banded scores in this band",
+        "share": "Proportion (0–1) of the year's banded scores of this level in this band",
     },
     "service_timeline": {
         "service_id": "The service whose history this row belongs to (→ services.id)",
@@ -277,7 +287,7 @@ VIEW_COLUMNS = {
 
 VIEW_DESCRIPTIONS = {
     "rating_distribution": "How many standards and services were rated at each level, per publication year (2018/2021 frameworks).",
-    "band_distribution": "How many CCI scores were in each improvement-required band, per publication year, with each band's score range.",
+    "band_distribution": "How many CCI scores of each level (criterion, section, headline) were in each improvement-required band, per publication year, with each band's score range.",
     "service_ancestry": "Each service with every service whose reports belong to its history, and for which dates: itself, its predecessors (service_lineage, before the change), the combined services it was part of (service_memberships, while a member) and, for a combined service, its members before they joined.",
     "report_theme_measures": "Per report and theme, the harmonised measure of each framework: CCI percent, findings' stated proportion interval (SQS), key-question % yes and standard ratings (2018/2021). See pipeline/storage/views.py for how each is computed.",
     "service_timeline": "One row per service per report per theme, following lineage and membership with dates: a service's own reports, its predecessors' from before the change (Southampton's history includes Wessex 2011; the Isle of Wight's does not, as it left Wessex before that inspection), a combined service's while it was a member; plus every report whose area matched no service (relation `unresolved`).",
@@ -338,6 +348,7 @@ ORDER BY year, level DESC, score DESC""",
         "title": "Distribution of CCI improvement bands by year",
         "description": "Core Case Inspection criterion scores per improvement-required band (MINIMUM, MODERATE, SUBSTANTIAL, DRASTIC) and publication year, with the range of scores in each band.",
         "sql": """SELECT year, band, n, lowest_percent, highest_percent, share FROM band_distribution
+WHERE level = 'criterion'
 ORDER BY year, severity""",
         "params": [],
     },
@@ -347,7 +358,7 @@ ORDER BY year, severity""",
         "sql": """SELECT r.publication_date, rec.report_id, r.area, r.programme, rec.number, rec.addressee, rec.text,
        rec.page, rec.evidence
 FROM recommendations rec JOIN reports r ON r.id = rec.report_id
-WHERE (:q = '' OR rec.id IN (SELECT rowid FROM recommendations_fts WHERE recommendations_fts MATCH fts_query(:q)))
+WHERE (:q = '' OR rec.id IN (SELECT rowid FROM recommendations_fts WHERE recommendations_fts MATCH fts_query(:q, '{FTS_COLUMNS[recommendations]}')))
   AND (:addressee = '' OR rec.addressee LIKE '%' || :addressee || '%')
 ORDER BY r.publication_date, rec.report_id, rec.number""",
         "params": ["q", "addressee"],
@@ -373,12 +384,12 @@ LIMIT coalesce(nullif(CAST(:limit AS INTEGER), 0), 1000)""",
   SELECT 'passage' AS kind, p.report_id, r.title, p.page, p.section,
          snippet(passages_fts, 0, '[', ']', ' … ', 24) AS snippet, passages_fts.rank AS rank
   FROM passages_fts JOIN passages p ON p.rowid = passages_fts.rowid JOIN reports r ON r.id = p.report_id
-  WHERE passages_fts MATCH fts_query(:q)
+  WHERE passages_fts MATCH fts_query(:q, '{FTS_COLUMNS[passages]}')
   UNION ALL
   SELECT 'finding', f.report_id, r.title, f.page, f.section,
          snippet(findings_fts, 0, '[', ']', ' … ', 24), findings_fts.rank
   FROM findings_fts JOIN findings f ON f.rowid = findings_fts.rowid JOIN reports r ON r.id = f.report_id
-  WHERE findings_fts MATCH fts_query(:q)
+  WHERE findings_fts MATCH fts_query(:q, '{FTS_COLUMNS[findings]}')
 )
 ORDER BY kind, rank, report_id, page
 LIMIT 200""",
@@ -394,6 +405,13 @@ ORDER BY v.rule, v.report_id""",
         "params": ["rule"],
     },
 }
+
+# Each full-text index's columns, for fts_query (pipeline/site/plugin.py) to judge a column
+# filter against the index it searches.
+FTS_COLUMNS = {name: ",".join(spec["fts"]) for name, spec in TABLES.items() if spec.get("fts")}
+for _query in CANNED_QUERIES.values():
+    for _table, _columns in FTS_COLUMNS.items():
+        _query["sql"] = _query["sql"].replace(f"{{FTS_COLUMNS[{_table}]}}", _columns)
 
 # Parameters that make each canned query answer on the corpus: used by the README's
 # examples, the tests, the browser test and benchmarks/serve_load.py.

@@ -562,6 +562,7 @@ def test_canned_recommendations_by_addressee(db):
     from pipeline.site.plugin import fts_query
 
     db.conn.create_function("fts_query", 1, fts_query)  # what the Datasette plugin registers
+    db.conn.create_function("fts_query", 2, fts_query)
     sql = views.CANNED_QUERIES["search_recommendations"]["sql"]
     rows = _rows(db, sql, {"q": "", "addressee": "yot manager"})
     assert [(r["report_id"], r["number"]) for r in rows] == [("2011-cci-wessex", 1)]

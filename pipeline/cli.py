@@ -130,7 +130,9 @@ PROGRAMME_CODES = ["CCI", "SQS", "FJI", "YOS-2018", "YJS-2021", "YJS-2025"]
 @click.option("--mirror", metavar="PREFIX",
               help="Fetch every URL U as PREFIX+U (a local copy of the site, or a web archive such as "
                    "https://web.archive.org/web/2024/), recording U itself.")
-def fetch(out_dir, since, until, programmes, dry_run, delay, mirror):
+@click.option("--register", "register_path", type=click.Path(exists=True, dir_okay=False), hidden=True,
+              help="Another register than models/inspections.csv (tests).")
+def fetch(out_dir, since, until, programmes, dry_run, delay, mirror, register_path):
     """Find every youth inspection report the inspectorate has published and download the
     new or changed ones into --out, recording each in DIR/manifest.csv.
 
@@ -147,6 +149,7 @@ def fetch(out_dir, since, until, programmes, dry_run, delay, mirror):
     from .acquisition.fetch import Run
     from .acquisition.http import Client
     from .acquisition.progress import Progress
+    from .acquisition.register import load_register
     from .acquisition.sources import load_settings
 
     if since and until and since > until:
@@ -158,7 +161,8 @@ def fetch(out_dir, since, until, programmes, dry_run, delay, mirror):
                     max_retry_after=settings.max_retry_after, mirror=mirror)
     try:
         summary = Run(settings, client, Path(out_dir), since=since, until=until, programmes=programmes,
-                      dry_run=dry_run, err=progress.line, progress=progress).run()
+                      dry_run=dry_run, err=progress.line, progress=progress,
+                      register=load_register(register_path)).run()
     finally:
         client.close()
     for line in summary.lines(dry_run):

@@ -160,6 +160,7 @@ class Run:
             results, fetched = 0, 0
             for year in self._years(*listing_type.years):
                 seen_this_year: set[str] = set()
+                repeats = 0
                 for page in range(source.first_page, source.first_page + source.max_pages):
                     url = source.listing_url.format(type=listing_type.type, year=year, page=page)
                     try:
@@ -169,10 +170,18 @@ class Run:
                         break  # the rest of this year's pages cannot be reached reliably
                     fetched += 1
                     links = listing_links(answer.text, answer.final_url, source.listing)
+                    if not links:
+                        break  # past the last page
+                    results += len(links)
                     fresh = [l for l in links if l.url not in seen_this_year]
                     if not fresh:
-                        break  # past the last page, or a page repeating the one before
-                    results += len(links)
+                        # paged=0 and paged=1 are the same page; a site that ignores `paged`
+                        # altogether repeats forever: two repeats in a row end the year.
+                        repeats += 1
+                        if repeats >= 2:
+                            break
+                        continue
+                    repeats = 0
                     seen_this_year.update(l.url for l in links)
                     for link in fresh:
                         if link.url in seen_pages:
@@ -295,6 +304,11 @@ class Run:
     def save_one(self, item: Item) -> None:
         name = self.file_name(item)
         if self.dry_run:
+            try:
+                self.client.robots.check(item.url)
+            except FetchError as exc:
+                self.fail(exc.url, exc.reason)
+                return
             if not self.manifest.by_url(item.url):
                 self.summary.planned.append((item.url, name))
                 self.err(f"would save: {item.url} -> {self.out / name}")

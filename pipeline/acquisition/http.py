@@ -22,7 +22,6 @@ from .robots import Robots
 
 RETRY_STATUSES = {429, 500, 502, 503, 504}
 MAX_REDIRECTS = 10
-CHUNK = 64 * 1024
 
 
 class FetchError(Exception):
@@ -70,7 +69,7 @@ class Client:
     requests: list = field(default_factory=list)  # (original URL, status or error) of every request sent
 
     def __post_init__(self):
-        self._last_start = None
+        self._last_end = None
         self._http = httpx.Client(headers={"User-Agent": self.user_agent}, timeout=self.timeout,
                                   follow_redirects=False, transport=self.transport)
         self.robots = Robots(self)
@@ -89,12 +88,11 @@ class Client:
 
     # -- politeness -----------------------------------------------------------------
     def _pause(self, delay: float) -> None:
-        """Wait until `delay` seconds have passed since the previous request started."""
-        if self._last_start is not None:
-            wait = self._last_start + delay - self.clock()
+        """Wait until `delay` seconds have passed since the previous request ended."""
+        if self._last_end is not None:
+            wait = self._last_end + delay - self.clock()
             if wait > 0:
                 self.sleep(wait)
-        self._last_start = self.clock()
 
     def _retry_wait(self, attempt: int, retry_after: str | None) -> float:
         wait = self.backoff * (2 ** attempt)
@@ -151,6 +149,8 @@ class Client:
             except httpx.TransportError as exc:
                 reason = _transport_reason(exc)
                 self.requests.append((url, "error"))
+            finally:
+                self._last_end = self.clock()
             if attempt == self.retries:
                 break
             wait = self._retry_wait(attempt, retry_after)
@@ -169,7 +169,7 @@ class Client:
         written = 0
         with open(sink, "wb") as handle:
             try:
-                for chunk in answer.iter_bytes(CHUNK):
+                for chunk in answer.iter_bytes():  # as received: a cut-short body keeps what arrived
                     handle.write(chunk)
                     written += len(chunk)
             except (httpx.RemoteProtocolError, httpx.ReadError) as exc:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urljoin, urlsplit, unquote
 
-from selectolax.parser import HTMLParser
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 
 class StructureError(Exception):

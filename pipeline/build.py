@@ -17,6 +17,7 @@ from pathlib import Path
 import sqlite_utils
 
 from . import __version__
+from .acquisition import register
 from .linking import link
 from .storage import views
 from .reading.load import SUPPORTED_SUFFIXES, sha256_of
@@ -82,17 +83,31 @@ def discover(paths) -> list[Path]:
     return unique
 
 
-def manifest_urls(files) -> dict:
-    """source_url per file from a manifest.csv beside it, where one exists."""
-    urls = {}
-    for folder in {f.parent for f in files}:
-        manifest = folder / "manifest.csv"
-        if manifest.exists():
-            with open(manifest, newline="", encoding="utf-8") as handle:
-                for row in csv.DictReader(handle):
-                    if row.get("source_url"):
-                        urls[os.path.normpath(str(folder / row["file"]))] = row["source_url"]
-    return urls
+def manifest_rows(files) -> dict:
+    """Each input's row of the manifest.csv beside it (or in the nearest folder above that
+    has one), keyed by normalised path: source_url, landing_url, published, programme_hint,
+    role (corpus/manifest.csv columns, CONTRACT.md)."""
+    from .acquisition.manifest import read_manifests
+
+    return read_manifests(files)
+
+
+def alternatives(files, manifest: dict) -> list[Outcome]:
+    """Inputs the manifest marks as another format of a report already listed (the PDF
+    version of a report published as a web page): logged as duplicates, loaded once."""
+    out = []
+    for path in files:
+        row = manifest.get(os.path.normpath(str(path))) or {}
+        if row.get("role") == "alternative":
+            try:
+                sha = sha256_of(path)
+            except OSError:
+                sha = None
+            page = row.get("landing_url") or "its report page"
+            out.append(Outcome(str(path), sha, "duplicate",
+                               f"another format of the report published at {page} (manifest role `alternative`): "
+                               "loaded once, from the report itself"))
+    return out
 
 
 def run_all(files, *, echo=None, jobs=1, timeout=None, cache_dir=None, on_start=None, **options) -> list[Outcome]:
@@ -170,7 +185,7 @@ def stored_result(outcome: Outcome) -> dict:
     return json.loads(json.dumps(result, sort_keys=True, ensure_ascii=False))
 
 
-def write_database(db_path: Path, outcomes, urls) -> BuildSummary:
+def write_database(db_path: Path, outcomes, manifest) -> BuildSummary:
     summary = BuildSummary(str(db_path), outcomes)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     handle, tmp_name = tempfile.mkstemp(prefix=db_path.name + ".", suffix=".tmp", dir=db_path.parent)
@@ -209,10 +224,15 @@ def write_database(db_path: Path, outcomes, urls) -> BuildSummary:
 
         # Services and lineage first: reports point at them.
         link.write_registry(db, [row for o in loaded for row in o.result.get("lineage", [])])
+        linkable = []
         for outcome in loaded:
             report = dict(outcome.result["report"])
-            report["source_url"] = urls.get(os.path.normpath(outcome.path))
+            row = manifest.get(os.path.normpath(outcome.path)) or {}
+            report["source_url"] = row.get("source_url") or None
             insert("reports", [report])
+            linkable.append({**report, "landing_url": row.get("landing_url") or None})
+        # The register of every published inspection, each linked to its loaded report.
+        insert("inspections", register.inspection_rows(linkable))
         for outcome in loaded:
             rid = outcome.result["report"]["id"]
             insert("metadata_evidence", outcome.result["metadata_evidence"], rid)
@@ -303,10 +323,13 @@ def build(paths, db_path, *, extracted_dir=None, echo=None, **options) -> BuildS
     files = discover(paths)
     if not files:
         raise UsageError("no .pdf, .txt or .md files found in " + ", ".join(map(str, paths)))
-    outcomes = run_all(files, echo=echo, **options)
+    manifest = manifest_rows(files)
+    skipped = alternatives(files, manifest)
+    skipped_paths = {o.path for o in skipped}
+    outcomes = run_all([f for f in files if str(f) not in skipped_paths], echo=echo, **options) + skipped
     assign_ids(outcomes)
     add_corpus_validations(outcomes)
-    summary = write_database(Path(db_path), outcomes, manifest_urls(files))
+    summary = write_database(Path(db_path), outcomes, manifest)
     if extracted_dir:
         write_extracted(Path(extracted_dir), outcomes)
     return summary

@@ -36,9 +36,10 @@ ROOT = PACKAGE_DIR.parent
 # Code that runs after extraction (writing, serving, exporting, the command line): a change
 # to it cannot change a document's result, so it does not invalidate the cache.
 NOT_IN_RESULTS = ("pipeline/build.py", "pipeline/cli.py", "pipeline/runner.py",
-                  "pipeline/storage/export.py", "pipeline/storage/views.py", "pipeline/reading/render.py")
+                  "pipeline/storage/export.py", "pipeline/storage/views.py", "pipeline/reading/render.py",
+                  "models/sources.yml", "models/inspections.csv")
 # Whole folders of such code: the site (serving, the Datasette plugin and templates).
-NOT_IN_RESULTS_FOLDERS = ("pipeline/site",)
+NOT_IN_RESULTS_FOLDERS = ("pipeline/site", "pipeline/acquisition")  # and acquisition (fetch, the register)
 
 
 def _source_files() -> list[Path]:

@@ -114,6 +114,62 @@ class Progress:
             self.shown = False
 
 
+PROGRAMME_CODES = ["CCI", "SQS", "FJI", "YOS-2018", "YJS-2021", "YJS-2025"]
+
+
+@cli.command()
+@click.option("--out", "out_dir", default="corpus", show_default=True, type=click.Path(file_okay=False),
+              help="Folder to save reports into; DIR/manifest.csv records each one.")
+@click.option("--since", type=click.IntRange(2009, 2100), metavar="YEAR", help="Only reports published in or after YEAR.")
+@click.option("--until", type=click.IntRange(2009, 2100), metavar="YEAR", help="Only reports published in or before YEAR.")
+@click.option("--programme", "programmes", multiple=True, type=click.Choice(PROGRAMME_CODES),
+              help="Only this programme (repeat for several) [default: all].")
+@click.option("--dry-run", is_flag=True, help="Find the reports and say what would be saved; download nothing.")
+@click.option("--delay", type=click.FloatRange(0), metavar="S",
+              help="Seconds between requests [default: 1, from models/sources.yml]; robots.txt may ask for more.")
+@click.option("--mirror", metavar="PREFIX",
+              help="Fetch every URL U as PREFIX+U (a local copy of the site, or a web archive such as "
+                   "https://web.archive.org/web/2024/), recording U itself.")
+@click.option("--register", "register_path", type=click.Path(exists=True, dir_okay=False), hidden=True,
+              help="Another register than models/inspections.csv (tests).")
+def fetch(out_dir, since, until, programmes, dry_run, delay, mirror, register_path):
+    """Find every youth inspection report the inspectorate has published and download the
+    new or changed ones into --out, recording each in DIR/manifest.csv.
+
+    One request at a time (--delay apart), robots.txt honoured, retries with back-off;
+    reports already saved are revalidated with conditional requests, so a second run
+    downloads nothing unchanged. Files are checked before they replace anything. Sites,
+    listing types and selectors are in models/sources.yml; the inspections the register
+    (models/inspections.csv) lists but the site did not yield are reported at the end.
+    Exit status: 0 every found report saved, 1 some failed (each named on stderr), 2 a
+    usage error or a site whose pages were not recognised.
+    """
+    from pathlib import Path
+
+    from .acquisition.fetch import Run
+    from .acquisition.http import Client
+    from .acquisition.progress import Progress
+    from .acquisition.register import load_register
+    from .acquisition.sources import load_settings
+
+    if since and until and since > until:
+        raise click.UsageError(f"--since {since} is after --until {until}.")
+    settings = load_settings()
+    progress = Progress()
+    client = Client(settings.user_agent, delay=settings.delay if delay is None else delay,
+                    timeout=settings.timeout, retries=settings.retries, backoff=settings.backoff,
+                    max_retry_after=settings.max_retry_after, mirror=mirror)
+    try:
+        summary = Run(settings, client, Path(out_dir), since=since, until=until, programmes=programmes,
+                      dry_run=dry_run, err=progress.line, progress=progress,
+                      register=load_register(register_path)).run()
+    finally:
+        client.close()
+    for line in summary.lines(dry_run):
+        click.echo(line, err=True)
+    sys.exit(summary.exit_code)
+
+
 @cli.command()
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--passages/--no-passages", default=False, help="Include the full text split into passages.")

@@ -214,8 +214,25 @@ FROM banded
 GROUP BY year, level, band
 """
 
+# The register against the database: each known inspection with its loaded report (or
+# `missing`), and each loaded report the register does not list (`unregistered`).
+COVERAGE = """
+CREATE VIEW coverage AS
+SELECT i.id AS inspection_id, i.programme, CAST(substr(i.published, 1, 4) AS INTEGER) AS year, i.published,
+       i.area, i.service_id, i.overall_rating, i.report_id,
+       CASE WHEN i.report_id IS NULL THEN 'missing' ELSE 'loaded' END AS status,
+       i.link_rule, i.landing_url, i.report_url, i.source
+FROM inspections i
+UNION ALL
+SELECT NULL, r.programme, r.year, r.publication_date, r.area, r.service_id, r.overall_rating, r.id,
+       'unregistered', NULL, NULL, r.source_url, 'the loaded report (not in models/inspections.csv)'
+FROM reports r
+WHERE r.id NOT IN (SELECT report_id FROM inspections WHERE report_id IS NOT NULL)
+"""
+
 # Dependents first, so each can be dropped before what it reads from.
-VIEWS = [("rating_distribution", RATING_DISTRIBUTION),
+VIEWS = [("coverage", COVERAGE),
+         ("rating_distribution", RATING_DISTRIBUTION),
          ("band_distribution", BAND_DISTRIBUTION),
          ("service_timeline", SERVICE_TIMELINE),
          ("report_theme_measures", REPORT_THEME_MEASURES),
@@ -285,7 +302,24 @@ VIEW_COLUMNS = {
     },
 }
 
+VIEW_COLUMNS["coverage"] = {
+    "inspection_id": "→ inspections.id; NULL for a loaded report the register does not list",
+    "programme": "Inspection programme",
+    "year": "Publication year; NULL where not known",
+    "published": "Publication date (ISO 8601, as precise as known)",
+    "area": "Inspected area",
+    "service_id": "→ services.id",
+    "overall_rating": "Overall rating, where the programme has one and it is known",
+    "report_id": "→ reports.id: the loaded report, NULL where missing",
+    "status": "`loaded` (the register's inspection is in the database), `missing` (it is not) or `unregistered` (a loaded report the register does not list)",
+    "link_rule": "How the report was linked to the inspection (see inspections.link_rule)",
+    "landing_url": "The inspection's page, where known",
+    "report_url": "The report's URL, where known",
+    "source": "Where the inspection's facts come from",
+}
+
 VIEW_DESCRIPTIONS = {
+    "coverage": "Every inspection the register (models/inspections.csv) lists, with the report that holds it or `missing`, and every loaded report the register does not list (`unregistered`): what the database holds of what was published.",
     "rating_distribution": "How many standards and services were rated at each level, per publication year (2018/2021 frameworks).",
     "band_distribution": "How many CCI scores of each level (criterion, section, headline) were in each improvement-required band, per publication year, with each band's score range.",
     "service_ancestry": "Each service with every service whose reports belong to its history, and for which dates: itself, its predecessors (service_lineage, before the change), the combined services it was part of (service_memberships, while a member) and, for a combined service, its members before they joined.",
@@ -406,6 +440,19 @@ ORDER BY v.rule, v.report_id""",
     },
 }
 
+CANNED_QUERIES["coverage_by_programme_and_year"] = {
+    "title": "Coverage: inspections known, loaded and missing, by programme and year",
+    "description": "For each programme and publication year, how many inspections the register (models/inspections.csv) knows, how many of them have their report loaded, how many are missing, and how many loaded reports the register does not list. `programme`: e.g. `CCI`, or empty for all. The list of missing ones is the `coverage` view filtered on status = missing.",
+    "sql": """SELECT programme, year,
+       sum(status != 'unregistered') AS known, sum(status = 'loaded') AS loaded,
+       sum(status = 'missing') AS missing, sum(status = 'unregistered') AS unregistered
+FROM coverage
+WHERE (:programme = '' OR programme = :programme)
+GROUP BY programme, year
+ORDER BY year, programme""",
+    "params": ["programme"],
+}
+
 # Each full-text index's columns, for fts_query (pipeline/site/plugin.py) to judge a column
 # filter against the index it searches.
 FTS_COLUMNS = {name: ",".join(spec["fts"]) for name, spec in TABLES.items() if spec.get("fts")}
@@ -425,4 +472,5 @@ QUERY_EXAMPLES = {
     "theme_findings": {"theme": "risk_of_harm", "limit": ""},
     "search_text": {"q": "MAPPA"},
     "reports_failing_validation": {"rule": ""},
+    "coverage_by_programme_and_year": {"programme": ""},
 }

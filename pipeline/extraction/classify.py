@@ -13,7 +13,7 @@ import regex
 from ..reading.document import Document
 from ..models import load_model
 
-PROGRAMMES = ("CCI", "SQS", "FJI", "YOS-2018", "YJS-2021")
+PROGRAMMES = ("CCI", "SQS", "FJI", "YOS-2018", "YJS-2021", "YJS-2025")
 
 
 @dataclass

@@ -280,7 +280,7 @@ def write_extracted(extracted_dir: Path, outcomes) -> None:
 def build(paths, db_path, *, extracted_dir=None, echo=None, **options) -> BuildSummary:
     files = discover(paths)
     if not files:
-        raise UsageError("no .pdf, .txt, .md or .html files found in " + ", ".join(map(str, paths)))
+        raise UsageError("no .pdf, .txt or .md files or saved web pages (.html) found in " + ", ".join(map(str, paths)))
     outcomes = run_all(files, echo=echo, **options)
     assign_ids(outcomes)
     add_corpus_validations(outcomes)

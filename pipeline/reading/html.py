@@ -94,7 +94,7 @@ def parse(data: bytes) -> Page:
     from lxml import etree
 
     try:
-        root = lxml.html.document_fromstring(data)
+        root = lxml.html.document_fromstring(_decode(data))
     except (etree.ParserError, ValueError) as exc:
         raise HtmlError(f"the web page cannot be parsed ({exc}): save it again from the browser") from None
     markup, kinds, followers = _rules()
@@ -113,6 +113,23 @@ def parse(data: bytes) -> Page:
     # A removal is placed at the line that followed it, so `cleaning.line` points into the text.
     placed = [(rule, text, writer.position_of(stub)) for rule, text, stub in removed]
     return Page(lines, anchors, placed, title)
+
+
+CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.IGNORECASE)
+
+
+def _decode(data: bytes) -> str:
+    """The page as text: its BOM or declared charset, else UTF-8 (what browsers save), else Windows-1252."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16")
+    else:
+        declared = CHARSET.search(data[:4096])
+        try:
+            text = data.decode(declared.group(1).decode("ascii") if declared else "utf-8-sig")
+        except (LookupError, UnicodeDecodeError):
+            text = data.decode("utf-8", errors="replace") if declared else data.decode("cp1252", errors="replace")
+    # lxml refuses text that still declares a byte encoding.
+    return re.sub(r"^\s*<\?xml[^>]*\?>", "", text.lstrip("\ufeff"))
 
 
 def _drop(el) -> None:

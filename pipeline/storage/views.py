@@ -115,16 +115,16 @@ LEFT JOIN report_theme_measures m ON m.report_id = r.id
 RATING_DISTRIBUTION = """
 CREATE VIEW rating_distribution AS
 WITH rated AS (
-  SELECT r.year, 'standard' AS level, g.rating, g.score FROM ratings g JOIN reports r ON r.id = g.report_id
+  SELECT r.year, r.programme, 'standard' AS level, g.rating, g.score FROM ratings g JOIN reports r ON r.id = g.report_id
   UNION ALL
-  SELECT year, 'overall', overall_rating,
+  SELECT year, programme, 'overall', overall_rating,
          CASE overall_rating WHEN 'Outstanding' THEN 3 WHEN 'Good' THEN 2
                              WHEN 'Requires improvement' THEN 1 WHEN 'Inadequate' THEN 0 END
   FROM reports WHERE overall_rating IS NOT NULL
 )
-SELECT year, level, rating, score, count(*) AS n,
-       round(1.0 * count(*) / sum(count(*)) OVER (PARTITION BY year, level), 3) AS share
-FROM rated GROUP BY year, level, rating, score
+SELECT year, programme, level, rating, score, count(*) AS n,
+       round(1.0 * count(*) / sum(count(*)) OVER (PARTITION BY year, programme, level), 3) AS share
+FROM rated GROUP BY year, programme, level, rating, score
 """
 
 BAND_DISTRIBUTION = """
@@ -173,11 +173,12 @@ VIEW_COLUMNS = {
     "report_theme_measures": {"report_id": "→ reports.id", **MEASURE_COLUMNS},
     "rating_distribution": {
         "year": "Publication year",
-        "level": "`standard` (a 2018/2021 standard's rating) or `overall` (a service's overall rating)",
+        "programme": "Inspection programme: a 2025 report rates two areas of work, not the 2018/2021 standards, so each programme is counted apart",
+        "level": "`standard` (a 2018/2021 standard's rating; for YJS-2025 a rated area's or judgement's) or `overall` (a service's overall rating)",
         "rating": "`Outstanding`, `Good`, `Requires improvement` or `Inadequate`",
         "score": "The rating as a score: 0 Inadequate … 3 Outstanding",
         "n": "Number of ratings at this level and rating in the year",
-        "share": "Proportion (0–1) of the year's ratings at this level",
+        "share": "Proportion (0–1) of the year's ratings at this level within the programme",
     },
     "band_distribution": {
         "year": "Publication year",
@@ -206,7 +207,7 @@ VIEW_COLUMNS = {
 }
 
 VIEW_DESCRIPTIONS = {
-    "rating_distribution": "How many standards and services were rated at each level, per publication year (2018/2021 frameworks).",
+    "rating_distribution": "How many standards (2018/2021), rated areas (2025) and services were rated at each level, per publication year and programme.",
     "band_distribution": "How many CCI scores were in each improvement-required band, per publication year, with each band's score range.",
     "service_ancestry": "Each service with itself (depth 0) and every predecessor it descends from through service_lineage.",
     "report_theme_measures": "Per report and theme, the harmonised measure of each framework: CCI percent, findings' stated proportion interval (SQS), key-question % yes and standard ratings (2018/2021). See pipeline/storage/views.py for how each is computed.",
@@ -259,9 +260,9 @@ ORDER BY year, rank, code""",
     },
     "ratings_by_year": {
         "title": "Distribution of ratings by year",
-        "description": "How many standards (2018/2021 frameworks) and whole services (overall rating) were rated Outstanding, Good, Requires improvement or Inadequate, per publication year; `share` is the proportion (0–1) of that year's ratings at that level. The chart is on the overview dashboard.",
-        "sql": """SELECT year, level, rating, score, n, share FROM rating_distribution
-ORDER BY year, level DESC, score DESC""",
+        "description": "How many standards (2018/2021 frameworks), rated areas (2025 programme: work with children, work with victims) and whole services (overall rating) were rated Outstanding, Good, Requires improvement or Inadequate, per publication year and programme; `share` is the proportion (0–1) of that year's ratings at that level within the programme. A 2025 rating judges different things from a 2018/2021 standard: compare within a programme. The chart is on the overview dashboard.",
+        "sql": """SELECT year, programme, level, rating, score, n, share FROM rating_distribution
+ORDER BY year, programme, level DESC, score DESC""",
         "params": [],
     },
     "bands_by_year": {

@@ -133,7 +133,7 @@ def rating_statements(doc: Document, fw: Framework) -> list:
         row = re.compile(rf"^[ \t]*(?:-[ \t]+)?(?:{name})[ \t]*(?::[ \t]*|\t[^\n]*?\t?|[ \t]+)"
                          rf"{QUOTE}?(?P<word>{words}){QUOTE}?\.?{QUOTE}?[ \t]*$", re.IGNORECASE | re.MULTILINE)
         prose = re.compile(rf"(?<![\w-])(?:{name})(?:\s+[\w'’-]+){{0,3}}?\s+(?:was|were|is|are|has\s+been|had\s+been)"
-                           rf"\s+(?:rated|judged)\s+(?:as\s+)?{QUOTE}?(?P<word>{words})", re.IGNORECASE)
+                           rf"\s+(?:rated|judged)\s+(?:as\s+)?{QUOTE}?(?P<word>{words})(?:\.?{QUOTE})?", re.IGNORECASE)
         for source, pattern in (("ratings row", row), ("prose", prose)):
             for match in pattern.finditer(doc.text):
                 word = match.group("word")
@@ -156,8 +156,8 @@ def _outermost(statements: list) -> list:
 OVERALL_PATTERNS = (
     ("ratings row", r"^[ \t]*Overall(?:[ \t]+rating)?[ \t]*(?::[ \t]*|\t+|[ \t]+){q}?(?P<word>{w}){q}?\.?{q}?[ \t]*$"),
     # "Overall, Wirral YJS was rated as 'Good'": the subject is the service, as printed.
-    ("prose", r"\bOverall,?\s+(?:[^.\n]{{1,120}}?\s)?(?:was|is|has\s+been)\s+rated\s+(?:as\s+)?{q}?(?P<word>{w})"),
-    ("prose", r"\boverall\s+rating\s+(?:of|was|is)\s*:?\s*{q}?(?P<word>{w})"),
+    ("prose", r"\bOverall,?\s+(?:[^.\n]{{1,120}}?\s)?(?:was|is|has\s+been)\s+rated\s+(?:as\s+)?{q}?(?P<word>{w})(?:\.?{q})?"),
+    ("prose", r"\boverall\s+rating\s+(?:of|was|is)\s*:?\s*{q}?(?P<word>{w})(?:\.?{q})?"),
 )
 
 

@@ -286,15 +286,29 @@ def findings(doc: Document, fw: Framework, samples: dict, skip: list) -> list:
                 area = "children_cases"
             if not block:
                 continue
-        start, end = block[0].start, block[-1].end
-        if "\t" in doc.text[start:end] or any(a <= start < b for a, b in skip):
-            continue  # a table, or the recommendations
         sample = samples.get(area or "children_cases")
-        for s, e in sentences(doc, start, end):
-            if find_quantities(doc.span(s, e).text, sample):
-                rows.append(finding(doc, s, e, section=section, heading=section,
-                                    polarity=POLARITY.get((section or "").lower()), sample_size=sample))
+        for run in _prose_runs(block):
+            start, end = run[0].start, run[-1].end
+            if any(a <= start < b for a, b in skip):
+                continue  # the recommendations
+            for s, e in sentences(doc, start, end):
+                if find_quantities(doc.span(s, e).text, sample):
+                    rows.append(finding(doc, s, e, section=section, heading=section,
+                                        polarity=POLARITY.get((section or "").lower()), sample_size=sample))
     return rows
+
+
+def _prose_runs(block: list) -> list:
+    """The block's consecutive lines that are not table rows (a row has tab-separated cells)."""
+    runs, run = [], []
+    for line in block:
+        if "\t" in line.text:
+            if run:
+                runs.append(run)
+            run = []
+        else:
+            run.append(line)
+    return runs + ([run] if run else [])
 
 
 # ---------------------------------------------------------------- the extractor

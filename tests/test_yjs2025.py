@@ -110,6 +110,15 @@ def test_findings_with_quantities_keep_their_heading(openings):
     assert trafford[1]["text"].startswith("Previous and current harmful behaviours were not always identified")
 
 
+def test_a_press_release_quoting_the_programme_is_not_a_2025_report():
+    """The inspectorate's press release on Darlington names the programme mid-sentence
+    ("following an inspection of youth justice work with children and victims (IYJWCV)"):
+    not a title line, so not a 2025 report (nor a 2018 one)."""
+    doc, _ = document_from(load(REAL / "darlington-2025-press-release.txt"))
+    decision = classify(doc)
+    assert decision.programme == "unknown" and decision.scores["YJS-2025"] == 0
+
+
 def test_the_corpus_is_never_read_as_2025():
     for name in REPORTS:
         decision = classify(corpus_document(name))

@@ -14,9 +14,9 @@
       that state a quantity. Not direction-corrected: a finding may state the share of
       cases that met the standard or the share that fell short ("insufficient in almost
       half"), which the contract's columns do not record — read it with the findings.
-    * `kq_percent` / `kq_min` / `kq_n` (2018/2021): mean and lowest "% yes" of the
+    * `kq_percent` / `kq_min` / `kq_n` (2018/2021/2025): mean and lowest "% yes" of the
       theme's key questions (the lowest sets a standard's rating).
-    * `rating_score` / `ratings` (2018/2021): mean 0–3 score of the theme's standards and
+    * `rating_score` / `ratings` (2018/2021/2025): mean 0–3 score of the theme's standards and
       the ratings as printed (`2.1 Good; 2.2 Requires improvement`).
 - `service_timeline` — one row per service per report per theme: the service's own
   reports and its predecessors' (`relation` = `own` / `predecessor`), so Southampton's
@@ -153,10 +153,10 @@ MEASURE_COLUMNS = {
     "findings_low": "Mean lower end of the theme's findings' stated quantities (proportion 0–1; not direction-corrected)",
     "findings_high": "Mean upper end of the theme's findings' stated quantities (proportion 0–1; not direction-corrected)",
     "findings_n": "Number of the theme's findings that state a quantity",
-    "kq_percent": "2018/2021: mean % yes of the theme's key questions (percent 0–100)",
-    "kq_min": "2018/2021: lowest % yes of the theme's key questions (the one that sets a standard's rating)",
+    "kq_percent": "2018/2021/2025: mean % yes of the theme's key questions (percent 0–100)",
+    "kq_min": "2018/2021/2025: lowest % yes of the theme's key questions (in 2018/2021 the one that sets a standard's rating)",
     "kq_n": "Number of the theme's key questions",
-    "rating_score": "2018/2021: mean score (0 Inadequate … 3 Outstanding) of the theme's standards",
+    "rating_score": "2018/2021/2025: mean score (0 Inadequate … 3 Outstanding) of the theme's standards (2025: rated areas and judgements)",
     "ratings": "The theme's standard ratings as printed, e.g. `2.1 Good; 2.2 Requires improvement`",
     "ratings_n": "Number of the theme's rated standards",
 }
@@ -246,7 +246,7 @@ ORDER BY date, programme, service_id""",
     },
     "lowest_key_questions": {
         "title": "Lowest-scoring key questions by year",
-        "description": "2018/2021 key questions with the lowest % yes, the `limit` lowest per publication year (default 10), with the report, page and evidence. `year`: e.g. `2020`, or empty for every year.",
+        "description": "2018/2021/2025 key questions with the lowest % yes, the `limit` lowest per publication year (default 10), with the report, page and evidence. `year`: e.g. `2020`, or empty for every year.",
         "sql": """SELECT year, rank, percent_yes, code, question, report_id, area, programme, page, evidence
 FROM (
   SELECT r.year, rank() OVER (PARTITION BY r.year ORDER BY k.percent_yes) AS rank,

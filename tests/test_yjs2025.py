@@ -282,3 +282,17 @@ def test_ratings_by_year_counts_each_programme_apart(tmp_path):
                        ("YOS-2018", "Good", 1)]
     timeline = db.execute("SELECT DISTINCT programme FROM service_timeline WHERE service_id = 'camden'").fetchall()
     assert timeline == [("YJS-2025",)]
+
+
+def test_other_layouts_a_rating_box_and_a_flattened_cell():
+    """Constructed: a heading with "Rating: ..." under it, and a judgement whose "% yes" cell
+    was flattened onto the next line (a PDF of the page)."""
+    text = (REAL / "wirral-2025-opening.txt").read_text(encoding="utf-8") + (
+        "\n\nWork with victims\n\nRating: Requires improvement\n\n"
+        "V1.1 Is work with victims high-quality, individualised, and responsive?\n60%\n\n"
+        "We inspected a sample of 10 victims, and 24 children were inspected.\n")
+    _, result = extract_document(document_from_text(text, "constructed.txt"))
+    assert [(r["code"], r["rating"], r["evidence"]) for r in result["ratings"]] == [
+        ("V1", "Requires improvement", "Work with victims Rating: Requires improvement")]
+    assert [(q["code"], q["percent_yes"]) for q in result["key_questions"]] == [("V1.1", 60.0)]
+    assert {s["kind"]: s["n"] for s in result["samples"]} == {"children_cases": 24, "victim_cases": 10}

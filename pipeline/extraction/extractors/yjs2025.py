@@ -130,11 +130,15 @@ def rating_statements(doc: Document, fw: Framework) -> list:
     found = []
     for element in fw.elements:
         name = name_pattern(element)
-        row = re.compile(rf"^[ \t]*(?:-[ \t]+)?(?:{name})[ \t]*(?::[ \t]*|\t[^\n]*?\t?|[ \t]+)"
+        # A row may open with a number cell ("1.<TAB>Work with children<TAB>Good").
+        row = re.compile(rf"^[ \t]*(?:-[ \t]+|\d{{1,2}}\.?\t)?(?:{name})[ \t]*(?::[ \t]*|\t[^\n]*?\t?|[ \t]+)"
                          rf"{QUOTE}?(?P<word>{words}){QUOTE}?\.?{QUOTE}?[ \t]*$", re.IGNORECASE | re.MULTILINE)
+        # A heading naming the element, then "Rating: Good" on the next line that has text.
+        boxed = re.compile(rf"^[ \t]*(?:{name})[ \t]*:?[ \t]*\n(?:[ \t]*\n)*[ \t]*Rating[ \t]*[:\t][ \t]*"
+                           rf"{QUOTE}?(?P<word>{words}){QUOTE}?\.?[ \t]*$", re.IGNORECASE | re.MULTILINE)
         prose = re.compile(rf"(?<![\w-])(?:{name})(?:\s+[\w'’-]+){{0,3}}?\s+(?:was|were|is|are|has\s+been|had\s+been)"
                            rf"\s+(?:rated|judged)\s+(?:as\s+)?{QUOTE}?(?P<word>{words})(?:\.?{QUOTE})?", re.IGNORECASE)
-        for source, pattern in (("ratings row", row), ("prose", prose)):
+        for source, pattern in (("ratings row", row), ("ratings row", boxed), ("prose", prose)):
             for match in pattern.finditer(doc.text):
                 word = match.group("word")
                 found.append(Statement(element.code, source, " ".join(word.split()), fw.rating_word(word),
@@ -201,6 +205,7 @@ class Judgement:
 
 
 PERCENT = re.compile(r"(?<![\d.])(?P<pct>\d{1,3}(?:\.\d+)?)\s*%")
+FIGURES_ONLY = re.compile(r"^[\s\d%/.()]*(?:out\s+of|of)?[\s\d%/.()]*(?:cases)?\s*$", re.IGNORECASE)
 COUNT = re.compile(r"(?<![\d.])(?P<k>\d{1,3})\s*(?:out\s+of|of|/)\s*(?:the\s+)?(?P<n>\d{1,3})(?![\d.%])(?:\s+cases)?",
                    re.IGNORECASE)
 
@@ -211,11 +216,16 @@ def judgements(doc: Document, fw: Framework) -> list:
     found = []
     for element in (e for e in fw.elements if not e.is_area):
         opening = re.compile(rf"^[ \t]*(?:-[ \t]+)?(?:{name_pattern(element)})", re.IGNORECASE)
-        for line in doc.lines:
+        for index, line in enumerate(doc.lines):
             match = opening.match(line.text)
             if not match:
                 continue
-            rest = line.text[match.end():]
+            rest, end = line.text[match.end():], line.end
+            if not rest.strip():
+                # A flattened table cell: the figures alone on the next line that has text.
+                following = next((l for l in doc.lines[index + 1: index + 4] if l.text.strip()), None)
+                if following is not None and FIGURES_ONLY.match(following.text):
+                    rest, end = "\t" + following.text, following.end
             if not re.match(r"\s*(?:[\t:|]|\d)", rest):
                 continue  # prose that opens with the judgement's words, not a row of figures
             pct, count = PERCENT.search(rest), COUNT.search(rest)
@@ -223,7 +233,7 @@ def judgements(doc: Document, fw: Framework) -> list:
                 continue
             found.append(Judgement(element.code, element.name, float(pct.group("pct")) if pct else None,
                                    int(count.group("k")) if count else None, int(count.group("n")) if count else None,
-                                   line.start + len(line.text) - len(line.text.lstrip()), line.end, element.sample))
+                                   line.start + len(line.text) - len(line.text.lstrip()), end, element.sample))
             break
     return found
 

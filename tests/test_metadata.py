@@ -86,10 +86,13 @@ def test_classification_keeps_its_evidence(name, programme):
     decision = classify(corpus_document(name))
     assert decision.accepted and decision.programme == programme
     assert decision.scores[programme] == max(decision.scores.values())
-    assert all(e["programme"] == programme for e in decision.evidence)
+    # Only the winning programme's signals, who published it, and its shape as a report.
+    assert {e["group"] for e in decision.evidence} == {programme, "publisher", "report structure"}
     title_signature = {"CCI": "Core Case Inspection", "SQS": "Short Quality Screening",
                        "YOS-2018": "inspection of youth offending services in"}[programme]
-    assert any(e["text"] == title_signature for e in decision.evidence)
+    assert any(e["group"] == programme and e["signal"] == "title" and e["text"] == title_signature
+               for e in decision.evidence)
+    assert f"{programme}: title '{title_signature}'" in decision.evidence_text
 
 
 def test_classification_ignores_file_names(tmp_path):
@@ -101,16 +104,27 @@ def test_classification_ignores_file_names(tmp_path):
 def test_other_inspectorate_pdf_is_rejected_with_reason():
     outcome = process_file(FIXTURES / "ofsted-ilacs-1.pdf")
     assert outcome.status == "rejected"
-    assert "never names HM Inspectorate of Probation" in outcome.reason
+    assert "it never names HM Inspectorate of Probation" in outcome.reason
+    assert "it has no youth inspection programme's title" in outcome.reason
     assert outcome.reason.endswith("it looks like a report of Ofsted")
 
 
 def test_probation_report_of_unknown_programme_loads_as_unknown():
     from .conftest import document_from_text
-    text = "HM Inspectorate of Probation\nA thematic review of youth offending work in England\n" + "Some findings.\n" * 5
+    text = ("HM Inspectorate of Probation\nA review of youth offending work in Leeds\n\nForeword\n\n"
+            "We found the work was good.\n\nThis inspection was led by HM Inspector Jane Smith, supported by a team.\n"
+            + "Some findings.\n" * 5)
     decision = classify(document_from_text(text))
     assert decision.accepted and decision.programme == "unknown"
     assert "not recognised" in decision.reason
+
+
+def test_the_inspectorate_name_and_youth_words_without_a_report_shape_are_rejected():
+    from .conftest import document_from_text
+    text = "HM Inspectorate of Probation\nA review of youth offending work in England\n" + "Some findings.\n" * 5
+    decision = classify(document_from_text(text))
+    assert not decision.accepted
+    assert "it has little of a report's structure (score 0)" in decision.reason
 
 
 @pytest.mark.parametrize("name", EXPECTED)

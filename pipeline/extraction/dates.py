@@ -8,8 +8,14 @@ MONTHS = {name: number for number, names in enumerate([
     ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
     ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sept", "sep"),
     ("october", "oct"), ("november", "nov"), ("december", "dec")], start=1) for name in names}
+# Welsh editions of reports on Welsh services print Welsh month names.
+WELSH_MONTHS = ("ionawr", "chwefror", "mawrth", "ebrill", "mai", "mehefin", "gorffennaf", "awst", "medi",
+                "hydref", "tachwedd", "rhagfyr")
+MONTHS.update({name: number for number, name in enumerate(WELSH_MONTHS, start=1)})
 
-MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
+MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+         r"|Ionawr|Chwefror|Mawrth|Ebrill|Mai|Mehefin|Gorffennaf|Awst|Medi|Hydref|Tachwedd|Rhagfyr"
+         r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?")
 DAY = r"(?:[0-3]?\d)(?:st|nd|rd|th)?"
 YEAR = r"(?:19|20)\d{2}"
 RANGE_SEP = r"\s*(?:-|to|until|and)\s*"

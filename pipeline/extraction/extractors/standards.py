@@ -25,6 +25,7 @@ from functools import lru_cache
 import regex
 
 from ...checks import standards as validate_standards
+from ...reading.compact import compact, loose_pattern
 from ...reading.document import Document
 from ..findings import finding, provenance
 from ...models import load_model
@@ -57,13 +58,13 @@ class Framework:
     sample_statements: dict
 
     def rating_word(self, text: str | None) -> str | None:
-        """A printed rating cell → one of the four words, or None (quotes, case and spacing ignored)."""
-        folded = " ".join((text or "").strip(" \t'\"‘’“”.,:;*()").split()).lower()
-        return {word.lower(): word for word in self.rating_scores}.get(folded)
+        """A printed rating cell → one of the four words, or None (quotes, case and spacing
+        ignored, so a word a converter split, "Inadeq uate", still reads)."""
+        return {compact(word): word for word in self.rating_scores}.get(compact(text or ""))
 
     @property
     def rating_pattern(self) -> str:
-        return "|".join(r"\s+".join(word.split()) for word in self.rating_scores)
+        return "|".join(loose_pattern(word) for word in self.rating_scores)
 
 
 @lru_cache(maxsize=None)
@@ -227,8 +228,10 @@ def overall_rating(doc: Document, fw: Framework, lay: Layout) -> tuple[str | Non
     if lay.overall:
         cell = lay.overall.group("cell")
         statements.append(("ratings table", cell, fw.rating_word(cell), lay.overall.start(), lay.overall.end()))
-    prose = re.compile(rf"(?:rated\s+as|overall\s+rating\s+of)\s*:?\s*['\"‘’]?(?P<word>{fw.rating_pattern})",
-                       re.IGNORECASE)
+    # "rated as 'Good'", "an overall rating of Good", "Overall rating for the YOS Good"
+    # (a council's own cover of the report).
+    prose = re.compile(r"(?:rated\s+as|overall\s+rating\s+(?:of|for\s+(?:the\s+)?(?:YOS|YOT|YJS|service|partnership)))"
+                       rf"\s*:?\s*['\"‘’]?(?P<word>{fw.rating_pattern})", re.IGNORECASE)
     for match in prose.finditer(doc.text, 0, lay.summary[0] or lay.sections[0]):
         word = match.group("word")
         statements.append(("prose", word, fw.rating_word(word), match.start(), match.end()))

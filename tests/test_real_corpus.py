@@ -1,0 +1,54 @@
+"""Real reports the pipeline was not written against: every title-page fact each states.
+
+tests/fixtures/real/ holds openings and excerpts of real reports (and of documents that
+are not reports) exactly as found on public web copies, with their source URLs in
+manifest.csv and the facts each text states in expected.yml (see its README.md).
+"""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+import yaml
+
+from .real_corpus import REAL, compare, facts_of, process_file
+
+EXPECTED = yaml.safe_load((REAL / "expected.yml").read_text(encoding="utf-8"))
+
+
+def test_every_fixture_has_a_source_url_and_expected_facts():
+    with open(REAL / "manifest.csv", encoding="utf-8", newline="") as handle:
+        manifest = {row["file"]: row for row in csv.DictReader(handle)}
+    texts = {p.name for p in REAL.glob("*.txt")}
+    assert texts == set(manifest) == set(EXPECTED)
+    assert all(row["source_url"].startswith("http") for row in manifest.values())
+    kinds = [row["kind"] for row in manifest.values()]
+    assert {"CCI", "SQS", "FJI", "YOS-2018", "reject"} <= set(kinds)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_every_stated_fact_is_read(name):
+    outcome = process_file(REAL / name)
+    rows = compare(EXPECTED[name], facts_of(outcome))
+    misses = [f"{field}: expected {want!r}, got {have!r}" for field, want, have, right in rows if not right]
+    assert not misses, f"{name} ({outcome.reason}): " + "; ".join(misses)
+
+
+# What a rejection says: the kind of document it is, in words a user can act on.
+REJECTION_WORDS = {
+    "press release": "press release", "council press release": "press release",
+    "council minutes": "minutes", "council report": "committee paper",
+    "annual report": "annual report", "thematic inspection": "thematic",
+    "adult probation inspection": "adult probation",
+}
+
+
+@pytest.mark.parametrize("name", sorted(n for n, e in EXPECTED.items() if not e["recognised"]))
+def test_a_document_that_is_not_a_report_is_rejected_with_its_reason(name):
+    outcome = process_file(REAL / name)
+    assert outcome.status == "rejected" and outcome.result is None
+    assert "\n" not in outcome.reason and len(outcome.reason) < 600
+    kind = EXPECTED[name]["reject_because"]
+    if kind in REJECTION_WORDS:
+        assert REJECTION_WORDS[kind] in outcome.reason, outcome.reason

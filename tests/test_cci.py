@@ -478,3 +478,15 @@ def test_a_section_score_over_100_percent_does_not_lose_the_report():
     section = next(r for r in extracted["scores"] if r["code"] == "section-1")
     assert section["percent"] is None and "580%" in section["evidence"]
     assert [v["found"] for v in extracted["validations"] if v["rule"] == "score_is_a_percentage"] == ["580%"]
+
+
+def test_a_context_share_printed_over_100_percent_is_not_stored():
+    # Found by the property tests: text spliced from the Leeds appendix.
+    leeds = corpus_document("leeds").text
+    start = leeds.index("The population with a black")
+    end = leeds.index("\n", start)
+    doctored = leeds[:start] + ("The population with a black and minority ethnic heritage (0.0%) was below "
+                                "the average for England/Wales of 100.1%.") + leeds[end:]
+    facts = [r for r in cci.context_facts(document_from_text(doctored)) if r["measure"] == "bme_share"]
+    assert [(r["value"], r["comparator_value"]) for r in facts] == [(0.0, None)]
+    assert "(100.1%) is not a percentage" in facts[0]["note"]

@@ -130,7 +130,8 @@ def test_one_table_to_stdout(db):
     result = run("--db", db, "--out", "-", "--table", "service_ancestry", "--format", "json")
     rows = json.loads(result.stdout)
     assert {"service_id": "southampton", "ancestor_id": "wessex", "depth": 1, "lineage_path": "wessex > southampton",
-            "change_year": 2012, "change_kind": "split"} in rows
+            "relation": "predecessor", "change_year": 2012, "change_kind": "split", "valid_from": None,
+            "valid_to": "2012-04"} in rows
 
 
 def test_stdout_takes_exactly_one_table(db):

@@ -60,6 +60,12 @@ def test_every_corpus_report_area_resolves_to_a_service_with_gss_codes(name, ser
     ("City of London", "city-of-london", "exact"),
     ("BARKING AND DAGENHAM", "barking-and-dagenham", "exact"),
     ("cumberlan d", "cumberland", "alias"),  # a word split by a PDF converter
+    ("Leicestershire and Rutland", "leicestershire-and-rutland", "exact"),
+    ("Leicestershire & Rutland YOS", "leicestershire-and-rutland", "alias"),
+    ("Blaenau Gwent and Caerphilly", "blaenau-gwent-and-caerphilly", "exact"),
+    ("Conwy a Sir Ddinbych", "conwy-and-denbighshire", "alias"),  # Welsh
+    ("Cheshire West, Halton & Warrington", "cheshire-west-halton-and-warrington", "alias"),
+    ("Caerdydd", "cardiff", "alias"),
     ("Wandsworht", "wandsworth", "fuzzy"),  # a transposition in a long word
     ("Sheffeld", "sheffield", "fuzzy"),  # a dropped letter
 ])
@@ -79,7 +85,7 @@ def test_alias_and_fuzzy_resolution(area, service_id, method):
     ("Swansea Neath Port Talbot", "neath-port-talbot"),
     ("London", "city-of-london"),
     ("Hampton", "southampton"),
-    ("Leicestershire and Rutland", "leicestershire"),
+    ("Portsmouth and Southampton", "portsmouth"),
     ("North Somerset and Bristol", "north-somerset"),
     ("West Sussex Youth Offending Service", None),
 ])
@@ -382,14 +388,15 @@ def db():
     ensure_schema(database)
     found = link.lineage_from_text(corpus_document("southampton").text, "southampton", 2020, "2020-yos-2018-southampton")
     link.write_registry(database, found)
-    reports = [("2011-cci-wessex", "Wessex", "CCI", 2011, "2011-08"),
-               ("2011-cci-leeds", "Leeds", "CCI", 2011, "2011-01"),
-               ("2020-yos-2018-southampton", "Southampton", "YOS-2018", 2020, "2020-01"),
-               ("2016-sqs-norfolk", "Norfolk", "SQS", 2016, "2016-06-22"),
-               ("2014-sqs-atlantis", "Atlantis", "SQS", 2014, "2014-03")]
-    for rid, area, programme, year, date in reports:
+    reports = [("2011-cci-wessex", "Wessex", "CCI", 2011, "2011-08", "2011-05"),
+               ("2011-cci-leeds", "Leeds", "CCI", 2011, "2011-01", "2010-09"),
+               ("2020-yos-2018-southampton", "Southampton", "YOS-2018", 2020, "2020-01", "2019-09"),
+               ("2016-sqs-norfolk", "Norfolk", "SQS", 2016, "2016-06-22", "2016-05-23"),
+               ("2014-sqs-atlantis", "Atlantis", "SQS", 2014, "2014-03", None)]
+    for rid, area, programme, year, date, fieldwork in reports:
         database["reports"].insert({"id": rid, "area": area, "programme": programme, "year": year,
-                                    "publication_date": date, "service_id": link.resolve_area(area)["service_id"]})
+                                    "publication_date": date, "fieldwork_start": fieldwork,
+                                    "service_id": link.resolve_area(area)["service_id"]})
         database["validations"].insert({"report_id": rid, **link.area_validation(area)})
     database["scores"].insert_all(
         {"report_id": "2011-cci-wessex", "code": code, "percent": percent, "theme": link.theme_for("CCI", code)}
@@ -464,6 +471,67 @@ def test_lineage_only_reaches_descendants(db):
     assert leeds == {"2011-cci-leeds"}
     wessex = {r["report_id"] for r in _rows(db, "SELECT * FROM service_timeline WHERE service_id = 'wessex'")}
     assert wessex == {"2011-cci-wessex"}
+
+
+def test_a_predecessor_report_joins_a_history_only_while_the_successor_was_part_of_it(db):
+    # The Isle of Wight left Wessex in April 2011, before the Wessex fieldwork (May 2011):
+    # the island's history must not hold that report (issue 16, item 9).
+    isle = _rows(db, "SELECT DISTINCT report_id FROM service_timeline WHERE service_id = 'isle-of-wight'")
+    assert isle == []
+    ancestry = _rows(db, "SELECT * FROM service_ancestry WHERE service_id = 'isle-of-wight' AND ancestor_id = 'wessex'")
+    # Two paths: the lineage row (a split, effective April 2011) and the membership (left April 2011).
+    assert {(r["relation"], r["valid_to"]) for r in ancestry} == {("predecessor", "2011-04"), ("combined", "2011-04")}
+    # Southampton was still part of it until April 2012.
+    southampton = {r["report_id"]: r["relation"] for r in
+                   _rows(db, "SELECT * FROM service_timeline WHERE service_id = 'southampton'")}
+    assert southampton == {"2011-cci-wessex": "predecessor", "2020-yos-2018-southampton": "own"}
+
+
+def _add_report(db, rid, area, programme, fieldwork, theme_score=None):
+    db["reports"].insert({"id": rid, "area": area, "programme": programme, "year": int(fieldwork[:4]),
+                          "fieldwork_start": fieldwork, "service_id": link.resolve_area(area)["service_id"]})
+    if theme_score:
+        db["scores"].insert({"report_id": rid, "code": "risk_of_harm", "percent": theme_score,
+                             "theme": link.theme_for("CCI", "risk_of_harm")})
+
+
+def test_a_combined_service_report_belongs_to_its_members_histories_while_they_were_members(db):
+    _add_report(db, "2010-cci-shropshire-telford-and-wrekin", "Shropshire, Telford and Wrekin", "CCI", "2010-03", 60)
+    _add_report(db, "2018-yos-2018-west-mercia", "West Mercia", "YOS-2018", "2018-06")
+    _add_report(db, "2011-cci-bournemouth-and-poole", "Bournemouth and Poole", "CCI", "2011-02", 50)
+    _add_report(db, "2022-yjs-2021-dorset-combined", "Dorset Combined", "YJS-2021", "2022-09")
+    telford = {r["report_id"]: r for r in _rows(db, "SELECT * FROM service_timeline WHERE service_id = 'telford-and-wrekin'")}
+    assert {rid: r["relation"] for rid, r in telford.items()} == {
+        "2010-cci-shropshire-telford-and-wrekin": "combined", "2018-yos-2018-west-mercia": "combined"}
+    # West Mercia's own history holds the services it replaced in October 2012.
+    mercia = {r["report_id"]: r["relation"] for r in _rows(db, "SELECT * FROM service_timeline WHERE service_id = 'west-mercia'")}
+    assert mercia == {"2018-yos-2018-west-mercia": "own", "2010-cci-shropshire-telford-and-wrekin": "predecessor"}
+    # Bournemouth was part of Bournemouth and Poole, then of Dorset Combined until April 2019:
+    # BCP (from April 2019) has Dorset Combined's 2022 report but not the 2011 one.
+    bournemouth = {r["report_id"] for r in _rows(db, "SELECT * FROM service_timeline WHERE service_id = 'bournemouth'")}
+    assert bournemouth == {"2011-cci-bournemouth-and-poole"}
+    bcp = {r["report_id"] for r in _rows(db, "SELECT * FROM service_timeline WHERE service_id = 'bournemouth-christchurch-and-poole'")}
+    assert bcp == {"2022-yjs-2021-dorset-combined"}
+
+
+def test_two_paths_to_one_ancestor_give_one_row_per_report_and_theme(db):
+    # Telford and Wrekin reaches Shropshire, Telford and Wrekin twice: as a member, and
+    # through West Mercia, which replaced it (a diamond; issue 16, item 12).
+    _add_report(db, "2010-cci-shropshire-telford-and-wrekin", "Shropshire, Telford and Wrekin", "CCI", "2010-03", 60)
+    paths = _rows(db, "SELECT * FROM service_ancestry WHERE service_id = 'telford-and-wrekin' "
+                      "AND ancestor_id = 'shropshire-telford-and-wrekin'")
+    assert len(paths) >= 2
+    rows = _rows(db, "SELECT report_id, theme, count(*) AS n FROM service_timeline "
+                     "WHERE service_id = 'telford-and-wrekin' GROUP BY report_id, theme")
+    assert rows and all(r["n"] == 1 for r in rows)
+    every = _rows(db, "SELECT service_id, report_id, theme, count(*) AS n FROM service_timeline "
+                      "GROUP BY service_id, report_id, theme HAVING n > 1")
+    assert every == []
+
+
+def test_an_unresolved_report_still_appears_marked_unresolved(db):
+    rows = _rows(db, "SELECT * FROM service_timeline WHERE report_id = '2014-sqs-atlantis'")
+    assert [(r["service_id"], r["relation"], r["area"]) for r in rows] == [(None, "unresolved", "Atlantis")]
 
 
 def test_sqs_findings_give_a_proportion_interval(db):

@@ -9,14 +9,23 @@ from .services import _read_csv, resolve_area
 
 # --- lineage ------------------------------------------------------------------------
 
-LINEAGE_COLUMNS = ("predecessor_id", "successor_id", "year", "kind", "evidence")
+LINEAGE_COLUMNS = ("predecessor_id", "successor_id", "year", "kind", "evidence", "effective", "verified", "note", "sources")
+# The `service_lineage` columns beyond the contract's, for pipeline/storage/schema.py.
+LINEAGE_EXTRA_COLUMNS = [
+    ("effective", str, "When the change took effect, ISO 8601 as precise as known (NULL: only the year is known). A predecessor's report belongs to the successor's history only when its fieldwork was before this"),
+    ("verified", str, "`yes` when a source confirms the change and its date; `no` when unverified; NULL for a change read from a report only"),
+    ("note", str, "How the date was established, and what is uncertain"),
+    ("sources", str, "URLs and corpus files, `;`-separated"),
+]
 
 
 def lineage_rows() -> list[dict]:
-    """service_lineage rows from models/lineage.csv (contract columns only)."""
+    """service_lineage rows from models/lineage.csv."""
     return [{"predecessor_id": row["predecessor_id"], "successor_id": row["successor_id"],
              "year": int(row["year"]) if row["year"] else None, "kind": row["kind"],
-             "evidence": row["evidence"]} for row in _read_csv("lineage.csv")]
+             "evidence": row["evidence"], "effective": row.get("effective") or None,
+             "verified": row.get("verified") or None, "note": row.get("note") or None,
+             "sources": row.get("sources") or None} for row in _read_csv("lineage.csv")]
 
 
 # A service name as printed: capitalised words, joined by lower-case connectors only

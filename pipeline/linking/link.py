@@ -16,11 +16,11 @@ The work is split by job: `services.py` (registry, resolving an area), `lineage.
 
 from __future__ import annotations
 
-from .lineage import (LINEAGE_COLUMNS, LINEAGE_STATEMENTS, lineage_from_text, lineage_rows,  # noqa: F401
-                      merge_lineage, sentences)
-from .services import (LIST_SEPARATOR, SERVICE_EXTRA_COLUMNS, _name_index,  # noqa: F401
-                       area_validation, load_services, normalise_name, resolve_area, service_rows,
-                       services_by_id)
+from .lineage import (LINEAGE_COLUMNS, LINEAGE_EXTRA_COLUMNS, LINEAGE_STATEMENTS,  # noqa: F401
+                      lineage_from_text, lineage_rows, merge_lineage, sentences)
+from .services import (LIST_SEPARATOR, MEMBERSHIP_COLUMNS, SERVICE_EXTRA_COLUMNS,  # noqa: F401
+                       _name_index, area_validation, load_services, membership_rows, normalise_name,
+                       resolve_area, service_rows, services_by_id)
 from .themes import (LINK_TABLES, _keyword_patterns, crosswalk_rows, mapping_for,  # noqa: F401
                      programme_codes, stage_for, theme_for, theme_for_finding, theme_for_heading,
                      theme_for_text, theme_names, theme_rows)
@@ -72,12 +72,13 @@ def _insert(db, table: str, rows: list[dict]) -> None:
 
 def write_registry(db, found_lineage=()) -> None:
     """Fill services, service_lineage (registry plus lineage found in reports, merged),
-    themes and theme_crosswalk. Columns the tables lack are left out, so this works
+    service_memberships, themes and theme_crosswalk. Columns the tables lack are left out, so this works
     with or without SERVICE_EXTRA_COLUMNS in the schema. Safe to run again."""
     _insert(db, "services", service_rows())
     known = services_by_id()
     found = [row for row in found_lineage
              if row["predecessor_id"] in known and row["successor_id"] in known]
     _insert(db, "service_lineage", merge_lineage(lineage_rows(), found))
+    _insert(db, "service_memberships", membership_rows())
     _insert(db, "themes", theme_rows())
     _insert(db, "theme_crosswalk", crosswalk_rows())

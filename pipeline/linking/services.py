@@ -52,6 +52,21 @@ SERVICE_EXTRA_COLUMNS = [
     ("part_of", str, "→ services.id of a combined service delivering youth justice for this local authority, where known"),
     ("aliases", str, "Other names it is printed under, `;`-separated (YOT/YOS/YJS, `&`/`and` and similar variants are matched without being listed)"),
     ("notes", str, "Where the facts come from and what is uncertain"),
+    ("active_from_date", str, "When the service (or authority) began, ISO 8601 as precise as known; blank if before the reports or not known"),
+    ("active_to_date", str, "When it ended: the day the change took effect, ISO 8601 as precise as known; blank if still active"),
+    ("sources", str, "URLs and corpus files the row's facts come from, `;`-separated"),
+]
+
+# The `service_memberships` table: which combined service delivered youth justice for a
+# local authority, and when (models/memberships.csv).
+MEMBERSHIP_COLUMNS = [
+    ("local_authority_id", str, "→ services.id of the local authority"),
+    ("service_id", str, "→ services.id of the combined service that delivered its youth justice"),
+    ("joined", str, "When it joined, ISO 8601 as precise as known; NULL: from the combined service's start"),
+    ("left", str, "When it left (the day the change took effect); NULL: until the combined service ended, or still"),
+    ("verified", str, "`yes` when a source confirms the membership and its dates, `no` when they are unverified"),
+    ("evidence", str, "What the source says"),
+    ("sources", str, "URLs and corpus files, `;`-separated"),
 ]
 
 
@@ -73,8 +88,17 @@ def service_rows() -> list[dict]:
             "part_of": service["part_of"] or None,
             "aliases": LIST_SEPARATOR.join(service["aliases"]),
             "notes": service["notes"] or None,
+            "active_from_date": service.get("active_from_date") or None,
+            "active_to_date": service.get("active_to_date") or None,
+            "sources": service.get("sources") or None,
         })
     return rows
+
+
+def membership_rows() -> list[dict]:
+    """Rows for the `service_memberships` table, from models/memberships.csv."""
+    return [{name: (row.get(name) or None) for name, _, _ in MEMBERSHIP_COLUMNS}
+            for row in _read_csv("memberships.csv")]
 
 
 # --- resolution ---------------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from ..linking.link import LINK_TABLES, SERVICE_EXTRA_COLUMNS
+from ..linking.link import LINEAGE_EXTRA_COLUMNS, LINK_TABLES, MEMBERSHIP_COLUMNS, SERVICE_EXTRA_COLUMNS
 
 PROVENANCE = [
     ("page", int, "1-based page of the source document the value was read from; NULL for a text export without page breaks"),
@@ -274,8 +274,15 @@ TABLES = {
             ("year", int, "Year of the change"),
             ("kind", str, "`split`, `merge` or `rename`"),
             ("evidence", str, "Where the change is stated"),
+            *LINEAGE_EXTRA_COLUMNS,
         ],
         "fks": [("predecessor_id", "services", "id"), ("successor_id", "services", "id")],
+    },
+    "service_memberships": {
+        "description": "Which combined service delivered youth justice for a local authority, and when (models/memberships.csv): a combined service's report belongs to a member's history only for the time it was a member.",
+        "pk": ("local_authority_id", "service_id"),
+        "columns": MEMBERSHIP_COLUMNS,
+        "fks": [("local_authority_id", "services", "id"), ("service_id", "services", "id")],
     },
     "build_info": {
         "description": "How this database was built.",

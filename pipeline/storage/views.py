@@ -33,17 +33,65 @@ MAX_LINEAGE_DEPTH = 10  # guards against a cycle typed into models/lineage.csv
 
 _HEADLINES = ", ".join(f"'{code}'" for code in HEADLINE_CODES)
 
+# "a is before b", for ISO dates printed to different precisions: compared at the coarser
+# precision, so "2011-05" is before "2012-04" but not before "2011" (the same year:
+# undecidable, and a report is left out rather than put in the wrong history).
+def _before(a: str, b: str) -> str:
+    n = f"min(length({a}), length({b}))"
+    return f"substr({a}, 1, {n}) < substr({b}, 1, {n})"
+
+
+def _earliest(a: str, b: str) -> str:
+    return f"CASE WHEN {a} IS NULL THEN {b} WHEN {b} IS NULL THEN {a} WHEN {b} < {a} THEN {b} ELSE {a} END"
+
+
+def _on_or_after(a: str, b: str) -> str:
+    n = f"min(length({a}), length({b}))"
+    return f"(substr({a}, 1, {n}) > substr({b}, 1, {n}) OR {a} = {b})"
+
+
+def _latest(a: str, b: str) -> str:
+    return f"CASE WHEN {a} IS NULL THEN {b} WHEN {b} IS NULL THEN {a} WHEN {b} > {a} THEN {b} ELSE {a} END"
+
+
+# Whose reports belong to a service's history, and for which dates (valid_from <= report
+# date < valid_to; NULL: open):
+#   own          the service itself, always;
+#   predecessor  a service it descends from (service_lineage, followed back transitively):
+#                its reports from before the change took effect (`effective`, else `year`);
+#   combined     a combined service that delivered its youth justice (service_memberships),
+#                while it was a member, and that service's own predecessors before then
+#                (Telford and Wrekin's history holds West Mercia's reports);
+#   member       for a combined service, its members' own reports from before they joined.
+# Several paths may lead to one ancestor (a diamond); service_timeline keeps the shortest.
 SERVICE_ANCESTRY = f"""
 CREATE VIEW service_ancestry AS
-WITH RECURSIVE ancestry(service_id, ancestor_id, depth, path, change_year, change_kind) AS (
-  SELECT id, id, 0, id, NULL, NULL FROM services
+WITH RECURSIVE ancestry(service_id, ancestor_id, depth, path, relation, change_year, change_kind,
+                        valid_from, valid_to) AS (
+  SELECT id, id, 0, id, 'own', NULL, NULL, NULL, NULL FROM services
   UNION
   SELECT a.service_id, l.predecessor_id, a.depth + 1, l.predecessor_id || ' > ' || a.path,
-         coalesce(a.change_year, l.year), coalesce(a.change_kind, l.kind)
+         CASE WHEN a.relation = 'combined' THEN 'combined' ELSE 'predecessor' END,
+         coalesce(a.change_year, l.year), coalesce(a.change_kind, l.kind),
+         a.valid_from, {_earliest('a.valid_to', "coalesce(l.effective, CAST(l.year AS TEXT))")}
   FROM ancestry a JOIN service_lineage l ON l.successor_id = a.ancestor_id
-  WHERE a.depth < {MAX_LINEAGE_DEPTH}
+  WHERE a.depth < {MAX_LINEAGE_DEPTH} AND a.relation != 'member'
+  UNION
+  SELECT a.service_id, m.service_id, a.depth + 1, m.service_id || ' ⊃ ' || a.path, 'combined',
+         a.change_year, coalesce(a.change_kind, 'part of'),
+         {_latest('a.valid_from', 'm.joined')}, {_earliest('a.valid_to', 'm.left')}
+  FROM ancestry a JOIN service_memberships m ON m.local_authority_id = a.ancestor_id
+  WHERE a.depth < {MAX_LINEAGE_DEPTH} AND a.relation IN ('own', 'predecessor')
+  UNION
+  SELECT a.service_id, m.local_authority_id, 1, m.local_authority_id || ' ⊂ ' || a.path, 'member',
+         NULL, 'joined', NULL, coalesce(m.joined, s.active_from_date, s.active_from)
+  FROM ancestry a JOIN service_memberships m ON m.service_id = a.ancestor_id
+  JOIN services s ON s.id = m.service_id
+  WHERE a.depth = 0 AND coalesce(m.joined, s.active_from_date, s.active_from) IS NOT NULL
 )
-SELECT service_id, ancestor_id, depth, path AS lineage_path, change_year, change_kind FROM ancestry
+SELECT service_id, ancestor_id, depth, path AS lineage_path, relation, change_year, change_kind,
+       valid_from, valid_to
+FROM ancestry
 """
 
 REPORT_THEME_MEASURES = f"""
@@ -95,20 +143,39 @@ LEFT JOIN rated ON rated.report_id = k.report_id AND rated.theme = k.theme
 
 # A report with no themed measure still appears once (theme NULL): a LEFT JOIN, so that
 # report_theme_measures is computed once per query (a UNION with NOT IN computed it twice).
-SERVICE_TIMELINE = """
+# A report belongs to a history only for its ancestor's window (service_ancestry), judged
+# by the report's fieldwork (else publication) date; reached by several paths, it appears
+# once, by the shortest. A report whose area resolved to no service still appears, with
+# service_id NULL and relation `unresolved`, so registry gaps never drop it.
+SERVICE_TIMELINE = f"""
 CREATE VIEW service_timeline AS
-SELECT a.service_id, s.name AS service_name,
-       CASE WHEN a.depth = 0 THEN 'own' ELSE 'predecessor' END AS relation,
-       a.lineage_path, a.change_year AS lineage_year,
+WITH dated AS (
+  SELECT r.*, coalesce(r.fieldwork_start, r.publication_date, CAST(r.year AS TEXT)) AS judged_on FROM reports r
+),
+placed AS (
+  SELECT a.service_id, s.name AS service_name, a.relation, a.lineage_path, a.change_year, a.depth,
+         r.id AS report_id,
+         row_number() OVER (PARTITION BY a.service_id, r.id ORDER BY a.depth,
+           CASE a.relation WHEN 'own' THEN 0 WHEN 'predecessor' THEN 1 WHEN 'combined' THEN 2 ELSE 3 END,
+           a.lineage_path) AS path_rank
+  FROM service_ancestry a
+  JOIN services s ON s.id = a.service_id
+  JOIN dated r ON r.service_id = a.ancestor_id
+  WHERE (a.valid_from IS NULL OR {_on_or_after('r.judged_on', 'a.valid_from')})
+    AND (a.valid_to IS NULL OR {_before('r.judged_on', 'a.valid_to')})
+  UNION ALL
+  SELECT NULL, NULL, 'unresolved', NULL, NULL, 0, r.id, 1 FROM reports r WHERE r.service_id IS NULL
+)
+SELECT p.service_id, p.service_name, p.relation, p.lineage_path, p.change_year AS lineage_year,
        r.service_id AS report_service_id, r.id AS report_id, r.area,
        coalesce(r.publication_date, r.fieldwork_start) AS date, r.year, r.programme,
        m.theme, m.cci_percent, m.cci_basis, m.findings_low, m.findings_high, m.findings_n,
        m.kq_percent, m.kq_min, m.kq_n, m.rating_score, m.ratings, m.ratings_n,
        r.overall_rating
-FROM service_ancestry a
-JOIN services s ON s.id = a.service_id
-JOIN reports r ON r.service_id = a.ancestor_id
+FROM placed p
+JOIN reports r ON r.id = p.report_id
 LEFT JOIN report_theme_measures m ON m.report_id = r.id
+WHERE p.path_rank = 1
 """
 
 # Shared by the canned queries ratings_by_year / bands_by_year and the dashboard's charts.
@@ -164,11 +231,14 @@ MEASURE_COLUMNS = {
 VIEW_COLUMNS = {
     "service_ancestry": {
         "service_id": "→ services.id",
-        "ancestor_id": "The service itself (depth 0) or a predecessor it descends from (→ services.id)",
-        "depth": "Steps of lineage between the two (0 = itself)",
-        "lineage_path": "The chain of services from ancestor to service",
+        "ancestor_id": "A service whose reports belong to this service's history (→ services.id): itself, a predecessor, a combined service it was part of, or (for a combined service) a member before it joined",
+        "depth": "Steps between the two (0 = itself)",
+        "lineage_path": "The chain from ancestor to service (`>` a lineage change, `⊃` part of a combined service, `⊂` a member before joining)",
+        "relation": "`own`, `predecessor` (service_lineage), `combined` (service_memberships) or `member` (a combined service's member, before it joined)",
         "change_year": "Year of the change nearest the service",
-        "change_kind": "`split`, `merge` or `rename`",
+        "change_kind": "`split`, `merge`, `rename`, `part of` or `joined`",
+        "valid_from": "The ancestor's reports count from this date (fieldwork, else publication; ISO 8601); NULL: from the start",
+        "valid_to": "... and until before this date (when the change took effect); NULL: no end. Dates of different precision are compared at the coarser one, and a report in the same month or year as the change is left out",
     },
     "report_theme_measures": {"report_id": "→ reports.id", **MEASURE_COLUMNS},
     "rating_distribution": {
@@ -192,7 +262,7 @@ VIEW_COLUMNS = {
     "service_timeline": {
         "service_id": "The service whose history this row belongs to (→ services.id)",
         "service_name": "Its name",
-        "relation": "`own` (a report on the service) or `predecessor` (a report on a service it descends from)",
+        "relation": "`own` (a report on the service), `predecessor` (on a service it descends from, before the change), `combined` (on a combined service while it was part of it), `member` (on a member before it joined a combined service), or `unresolved` (a report whose area matched no registered service: service_id is NULL)",
         "lineage_path": "The chain of services from the report's service to this one",
         "lineage_year": "Year of the lineage change",
         "report_service_id": "The service the report was about (→ services.id)",
@@ -209,9 +279,9 @@ VIEW_COLUMNS = {
 VIEW_DESCRIPTIONS = {
     "rating_distribution": "How many standards (2018/2021), rated areas (2025) and services were rated at each level, per publication year and programme.",
     "band_distribution": "How many CCI scores were in each improvement-required band, per publication year, with each band's score range.",
-    "service_ancestry": "Each service with itself (depth 0) and every predecessor it descends from through service_lineage.",
+    "service_ancestry": "Each service with every service whose reports belong to its history, and for which dates: itself, its predecessors (service_lineage, before the change), the combined services it was part of (service_memberships, while a member) and, for a combined service, its members before they joined.",
     "report_theme_measures": "Per report and theme, the harmonised measure of each framework: CCI percent, findings' stated proportion interval (SQS), key-question % yes and standard ratings (2018/2021). See pipeline/storage/views.py for how each is computed.",
-    "service_timeline": "One row per service per report per theme, following lineage: a service's own reports and its predecessors' (Southampton's history includes Wessex 2011).",
+    "service_timeline": "One row per service per report per theme, following lineage and membership with dates: a service's own reports, its predecessors' from before the change (Southampton's history includes Wessex 2011; the Isle of Wight's does not, as it left Wessex before that inspection), a combined service's while it was a member; plus every report whose area matched no service (relation `unresolved`).",
 }
 
 
@@ -236,11 +306,11 @@ ORDER BY date, report_id, theme""",
     },
     "compare_services_on_theme": {
         "title": "All services on one theme over time",
-        "description": "Each report's harmonised measure for one theme, under the service it is about (each report once), oldest first. `theme`: an id of the `themes` table, e.g. `risk_of_harm`. Compare within a programme; across programmes read theme_crosswalk.comparability first.",
+        "description": "Each report's harmonised measure for one theme, under the service it is about (each report once; a report whose area matched no registered service is listed with an empty service), oldest first. `theme`: an id of the `themes` table, e.g. `risk_of_harm`. Compare within a programme; across programmes read theme_crosswalk.comparability first.",
         "sql": """SELECT date, programme, service_id, service_name, report_id,
        cci_percent, cci_basis, findings_low, findings_high, findings_n, kq_percent, kq_min, kq_n, rating_score, ratings
 FROM service_timeline
-WHERE theme = :theme AND relation = 'own'
+WHERE theme = :theme AND relation IN ('own', 'unresolved')
 ORDER BY date, programme, service_id""",
         "params": ["theme"],
     },

@@ -503,12 +503,17 @@ def context_facts(doc: Document) -> list[dict]:
         if not match:
             continue
         comparator, note = comparator_of(match, rule)
+        if rule["unit"] == "%" and comparator is not None and not 0 <= comparator <= 100:
+            # A misprint or a misread: a share cannot be over 100%. Kept as evidence only.
+            comparator, note = None, f"the England/Wales figure printed ({comparator:g}%) is not a percentage, so it is not stored"
         base_note = "; ".join(fold(match[g]) for g in ("note", "caveat")
                               if g in match.groupdict() and match[g]) or None
         for value, label in labelled_values(match["values"]):
+            if rule["unit"] == "%" and not 0 <= value <= 100:
+                continue  # not a share: a misread figure is never stored as one
             rows.append({"measure": measure, "value": value, "unit": rule["unit"],
                          "comparator_label": spec["comparator_label"] if comparator is not None or note else None,
-                         "comparator_value": value if note else comparator,
+                         "comparator_value": value if note and note.startswith("England/Wales figure not printed") else comparator,
                          "note": "; ".join(p for p in (label, base_note, note) if p) or None,
                          **provenance(doc, *match.span())})
     return rows

@@ -60,7 +60,7 @@ class BuildSummary:
 
 
 def discover(paths) -> list[Path]:
-    """Input files from files and folders (folders: .pdf, .txt, .md files, recursively, sorted)."""
+    """Input files from files and folders (folders: .pdf, .txt, .md, .html, .htm files, recursively, sorted)."""
     found = []
     for given in paths:
         path = Path(given)
@@ -322,7 +322,7 @@ def _write_extracted_locked(extracted_dir: Path, outcomes) -> None:
 def build(paths, db_path, *, extracted_dir=None, echo=None, **options) -> BuildSummary:
     files = discover(paths)
     if not files:
-        raise UsageError("no .pdf, .txt or .md files found in " + ", ".join(map(str, paths)))
+        raise UsageError("no .pdf, .txt or .md files or saved web pages (.html) found in " + ", ".join(map(str, paths)))
     manifest = manifest_rows(files)
     skipped = alternatives(files, manifest)
     skipped_paths = {o.path for o in skipped}

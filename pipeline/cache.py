@@ -31,6 +31,9 @@ PROGRAMME_SOURCES = {
     "FJI": ("pipeline/extraction/extractors/sqs.py", "models/sqs.yml"),
     "YOS-2018": ("pipeline/extraction/extractors/standards.py", "pipeline/checks/standards.py", "models/frameworks.yml"),
     "YJS-2021": ("pipeline/extraction/extractors/standards.py", "pipeline/checks/standards.py", "models/frameworks.yml"),
+    # The 2025 extractor reuses the standards extractor's readers (recommendations, samples, sentences).
+    "YJS-2025": ("pipeline/extraction/extractors/yjs2025.py", "pipeline/checks/yjs2025.py",
+                 "pipeline/extraction/extractors/standards.py", "pipeline/checks/standards.py", "models/frameworks.yml"),
 }
 ROOT = PACKAGE_DIR.parent
 # Code that runs after extraction (writing, serving, exporting, the command line): a change

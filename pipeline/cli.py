@@ -37,7 +37,7 @@ def cli():
 def build(paths, db_path, extracted_dir, max_mb, max_pages, pdf_engine, jobs, timeout, cache_dir, no_cache, quiet):
     """Build a database from report files and folders (default: corpus/).
 
-    Reads .pdf, .txt and .md files. Every input gets a row in ingest_log; a bad
+    Reads .pdf, .txt, .md and saved web pages (.html, .htm). Every input gets a row in ingest_log; a bad
     one gets one line on stderr and the others still load. Exit status: 0 when
     every input loaded, 1 when some were rejected or failed, 2 on a usage error.
     """

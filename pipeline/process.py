@@ -47,7 +47,10 @@ def report_id(values: dict, programme: str) -> str:
 
 def document_from(raw) -> tuple[Document, object]:
     pages, report = clean_pages(raw.pages)
-    return Document.from_pages(raw.path, raw.sha256, raw.kind, pages, raw.page_count), report
+    for rule, text, source_line in getattr(raw, "removed", ()):  # a web page's site chrome
+        report.record(rule, text, "", source_line)
+    return Document.from_pages(raw.path, raw.sha256, raw.kind, pages, raw.page_count,
+                               getattr(raw, "anchors", None)), report
 
 
 def extract_document(doc: Document, cleaning=None) -> tuple[object, dict | None]:

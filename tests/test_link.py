@@ -284,8 +284,10 @@ def test_every_code_the_extractors_produce_has_a_theme():
     ("YOS-2018", "2.1", "case_management"),
     ("YOS-2018", "3.4.1", "joint_working"),
     ("YJS-2021", "2.1.3", "risk_of_harm"),  # inherited
-    ("YJS-2021", "3.4", "organisational_delivery"),  # changed meaning in 2021
-    ("YJS-2021", "3.4.1", "organisational_delivery"),  # not inherited from 2018's 3.4
+    ("YJS-2021", "3.1", "organisational_delivery"),  # the policy standard opens domain three in 2021
+    ("YJS-2021", "3.1.1", "organisational_delivery"),  # not inherited from 2018's 3.1
+    ("YJS-2021", "3.4", "case_management"),  # 2018's 3.3, renumbered; not 2018's 3.4 Joint working
+    ("YJS-2021", "3.2.3", "risk_of_harm"),  # 2018's 3.1.3, renumbered
     ("YJS-2021", "4.1", "resettlement"),
     ("FJI", "1.1", None),
 ])

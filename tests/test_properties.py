@@ -35,7 +35,7 @@ from pipeline.extraction.quantities import find_quantities
 
 from .conftest import CORPUS, document_from_text
 
-PROGRAMMES = ["CCI", "SQS", "FJI", "YOS-2018", "YJS-2021"]
+PROGRAMMES = ["CCI", "SQS", "FJI", "YOS-2018", "YJS-2021", "YJS-2025"]
 SUFFIXES = [".txt", ".md", ".pdf"]
 # PROPERTY_SCALE=20 multiplies every example count, for a deeper search than CI's.
 SCALE = max(1, int(os.environ.get("PROPERTY_SCALE", "1")))

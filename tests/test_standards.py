@@ -8,6 +8,8 @@ framework data (models/frameworks.yml), not the code, decides what counts.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from pipeline.extraction.extractors.standards import load_framework
@@ -294,7 +296,9 @@ def test_bulleted_recommendations_and_a_wrapped_lead_in():
 
 def yjs_2021_text() -> str:
     """Southampton re-dressed as a 2021-framework report: new title, 3.4 renamed to a
-    policy standard without % yes, and a rated resettlement standard 4.1."""
+    policy standard without % yes, a rated resettlement standard 4.1, and domain three
+    renumbered as the 2021 framework numbers it (models/frameworks.yml: the policy
+    standard is 3.1, assessment, planning and delivery 3.2-3.4)."""
     policy = "Out-of-court disposal policy and provision"
     edits = [
         ("An inspection of youth offending services in", "An inspection of youth justice services in"),
@@ -320,7 +324,8 @@ def yjs_2021_text() -> str:
     for old, new in edits:
         assert old in text, old
         text = text.replace(old, new, 1)
-    return text
+    renumbered = {"1": "2", "2": "3", "3": "4", "4": "1"}
+    return re.sub(r"(?<![\d.])3\.([1-4])(?![\d%])", lambda m: "3." + renumbered[m.group(1)], text)
 
 
 @pytest.fixture(scope="module")
@@ -335,7 +340,7 @@ def test_yjs_2021_rates_resettlement(yjs_2021):
     assert len(ratings) == 13
     assert (ratings["4.1"]["standard"], ratings["4.1"]["rating"], ratings["4.1"]["score"]) == \
         ("Resettlement policy and provision", "Outstanding", 3)
-    assert ratings["3.4"]["standard"] == "Out-of-court disposal policy and provision"
+    assert ratings["3.1"]["standard"] == "Out-of-court disposal policy and provision"
 
 
 def test_yjs_2021_resettlement_does_not_count_towards_overall(yjs_2021):
@@ -347,10 +352,10 @@ def test_yjs_2021_resettlement_does_not_count_towards_overall(yjs_2021):
 
 
 def test_yjs_2021_framework_data_drives_the_checks(yjs_2021):
-    # 3.4 is a policy standard in 2021: no % yes stored, no key-question banding.
-    assert len(yjs_2021["key_questions"]) == 21 and "3.4.1" not in by(yjs_2021["key_questions"], "code")
+    # 3.1 is a policy standard in 2021: no % yes stored, no key-question banding.
+    assert len(yjs_2021["key_questions"]) == 21 and "3.1.1" not in by(yjs_2021["key_questions"], "code")
     banded = {v["expected"][:3] for v in yjs_2021["validations"] if v["rule"] == "standard_rating_from_lowest_key_question"}
-    assert banded == {"2.1", "2.2", "2.3", "2.4", "3.1", "3.2", "3.3"}
+    assert banded == {"2.1", "2.2", "2.3", "2.4", "3.2", "3.3", "3.4"}
     assert [v for v in yjs_2021["validations"] if not v["passed"]] == []
     resettlement = [f for f in yjs_2021["findings"] if f["section"] == "4"]
     assert [(f["heading"], f["polarity"]) for f in resettlement] == \

@@ -19,7 +19,7 @@ from ..models import load_model
 from ..reading.compact import CompactText
 from ..reading.document import Document
 
-PROGRAMMES = ("CCI", "SQS", "FJI", "YOS-2018", "YJS-2021")
+PROGRAMMES = ("CCI", "SQS", "FJI", "YOS-2018", "YJS-2021", "YJS-2025")
 
 
 @dataclass

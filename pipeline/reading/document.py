@@ -17,6 +17,7 @@ class Line:
     source_line: int  # 1-based line in the source page (text exports: in the file)
     start: int  # offset of the line's first character in Document.text
     text: str
+    anchor: str | None = None  # web pages: id of the heading the line sits under (source_url#anchor)
 
     @property
     def end(self) -> int:
@@ -32,29 +33,36 @@ class Span:
     text: str
     page: int | None
     line: int
+    anchor: str | None = None
 
     def as_provenance(self) -> dict:
-        return {"page": self.page, "line": self.line, "evidence": self.text}
+        # `anchor` only where the source has one (a web page), so PDF and text results keep their shape.
+        row = {"page": self.page, "line": self.line, "evidence": self.text}
+        if self.anchor:
+            row["anchor"] = self.anchor
+        return row
 
 
 @dataclass
 class Document:
     source_path: str
     sha256: str
-    kind: str  # "pdf" or "text"
+    kind: str  # "pdf", "text" or "html"
     page_count: int | None
     lines: list[Line]
     text: str = ""
     _starts: list[int] = field(default_factory=list, repr=False)
 
     @classmethod
-    def from_pages(cls, source_path, sha256, kind, pages, page_count=None):
-        """pages: list of (page_number | None, [(source_line, text), ...])."""
+    def from_pages(cls, source_path, sha256, kind, pages, page_count=None, anchors=None):
+        """pages: list of (page_number | None, [(source_line, text), ...]); anchors: source_line
+        -> heading id (web pages)."""
         lines, chunks, offset, number = [], [], 0, 0
+        anchors = anchors or {}
         for page_number, page_lines in pages:
             for source_line, text in page_lines:
                 number += 1
-                lines.append(Line(number, page_number, source_line, offset, text))
+                lines.append(Line(number, page_number, source_line, offset, text, anchors.get(source_line)))
                 chunks.append(text)
                 offset += len(text) + 1
         doc = cls(source_path, sha256, kind, page_count, lines, "\n".join(chunks))
@@ -68,10 +76,10 @@ class Document:
     def span(self, start: int, end: int) -> Span:
         """The text between two offsets, whitespace folded, with its page and first line."""
         line = self.line_at(start)
-        return Span(start, end, " ".join(self.text[start:end].split()), line.page, line.number)
+        return Span(start, end, " ".join(self.text[start:end].split()), line.page, line.number, line.anchor)
 
     def line_span(self, line: Line) -> Span:
-        return Span(line.start, line.end, line.text.strip(), line.page, line.number)
+        return Span(line.start, line.end, line.text.strip(), line.page, line.number, line.anchor)
 
     def blocks(self, breaks_before=None):
         """Paragraph-like blocks: runs of non-blank lines on one page, as lists of Line.

@@ -1,4 +1,4 @@
-"""Load a report file (PDF or text export) into raw pages of lines.
+"""Load a report file (PDF, text export or saved web page) into raw pages of lines.
 
 A file that cannot be read raises `LoadError` with one plain sentence a user can
 act on; the build records it in `ingest_log` and carries on with the others.
@@ -9,12 +9,13 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 PDF_SUFFIXES = {".pdf"}
 TEXT_SUFFIXES = {".txt", ".md"}
-SUPPORTED_SUFFIXES = PDF_SUFFIXES | TEXT_SUFFIXES
+HTML_SUFFIXES = {".html", ".htm"}
+SUPPORTED_SUFFIXES = PDF_SUFFIXES | TEXT_SUFFIXES | HTML_SUFFIXES
 
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
 DEFAULT_MAX_PAGES = 500
@@ -31,9 +32,11 @@ class LoadError(Exception):
 class RawDocument:
     path: str
     sha256: str
-    kind: str  # "pdf" | "text"
+    kind: str  # "pdf" | "text" | "html"
     pages: list  # [(page_number | None, [(source_line, text), ...])]
     page_count: int | None
+    anchors: dict = field(default_factory=dict)  # web pages: source_line -> id of its heading
+    removed: list = field(default_factory=list)  # web pages: [(rule, text, source_line)] site chrome taken out
 
 
 def sha256_of(path: str | os.PathLike) -> str:
@@ -48,7 +51,7 @@ def load(path, *, max_bytes=DEFAULT_MAX_BYTES, max_pages=DEFAULT_MAX_PAGES, pdf_
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        raise LoadError(f"unsupported file type '{suffix or '(none)'}': give a .pdf, .txt or .md file")
+        raise LoadError(f"unsupported file type '{suffix or '(none)'}': give a .pdf, .txt, .md or .html file")
     size = path.stat().st_size
     if size == 0:
         raise LoadError("the file is empty (0 bytes): re-download or re-export it")
@@ -66,7 +69,24 @@ def load(path, *, max_bytes=DEFAULT_MAX_BYTES, max_pages=DEFAULT_MAX_PAGES, pdf_
         return RawDocument(str(path), sha, "pdf", pages, count)
     if head.startswith(b"%PDF-"):
         raise LoadError(f"this is a PDF saved with a '{suffix}' name: rename it to .pdf")
+    if suffix in HTML_SUFFIXES:
+        return _web_page(path, sha)
     return RawDocument(str(path), sha, "text", text_pages(_decode_text(path.read_bytes())), None)
+
+
+def _web_page(path: Path, sha: str) -> RawDocument:
+    from .html import HtmlError, parse
+
+    data = path.read_bytes()
+    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise LoadError("binary data in a web page (NUL bytes): save the report page again from the browser")
+    if b"<" not in data[:65536]:
+        raise LoadError("not a web page (no HTML markup): give the page as saved by the browser, or rename a text export to .txt")
+    try:
+        page = parse(data)
+    except HtmlError as exc:
+        raise LoadError(str(exc)) from None
+    return RawDocument(str(path), sha, "html", [(None, page.lines)], None, page.anchors, page.removed)
 
 
 def _check_pdf_signature(head: bytes) -> None:

@@ -15,6 +15,7 @@ PROVENANCE = [
     ("page", int, "1-based page of the source document the value was read from; NULL for a text export without page breaks"),
     ("line", int, "1-based line of the cleaned document text where the evidence starts (see the `cleaning` table)"),
     ("evidence", str, "The exact text span (whitespace folded) the value was read from"),
+    ("anchor", str, "Web pages (YJS-2025): id of the heading the evidence sits under, so `source_url#anchor` opens the page there; NULL for PDFs and text exports"),
 ]
 
 RATING_WORDS = "`Outstanding`, `Good`, `Requires improvement` or `Inadequate`"
@@ -30,7 +31,7 @@ TABLES = {
             ("service_id", str, "The canonical youth justice service (→ services.id); NULL when the area names no registered service"),
             ("service_match", str, "How `area` was matched to `service_id`: `exact` (the registry's name), `alias` (a registered name or alias, wrappers such as `YOS` or `City of` aside), `combined` (several places, one combined service covering exactly them), `fuzzy` (a misprint; see the `area_resolves_to_service` validation) or `unresolved`"),
             ("service_match_score", float, "Similarity (0-100) of `area` to the name matched; 100 for exact and alias matches, NULL when unresolved"),
-            ("programme", str, "`CCI` (Core Case Inspection, 2009–12), `SQS` (Short Quality Screening, 2012–17), `FJI` (Full Joint Inspection, 2012–17), `YOS-2018` (standards and ratings, 2018–21), `YJS-2021` (refreshed standards, 2021 on) or `unknown`"),
+            ("programme", str, "`CCI` (Core Case Inspection, 2009–12), `SQS` (Short Quality Screening, 2012–17), `FJI` (Full Joint Inspection, 2012–17), `YOS-2018` (standards and ratings, 2018–21), `YJS-2021` (refreshed standards, 2021–25), `YJS-2025` (work with children and victims, 2025 on) or `unknown`"),
             ("year", int, "Publication year (else fieldwork year)"),
             ("publication_date", str, "ISO 8601, only as precise as the report states (`2011-08`, `2013-06-12`)"),
             ("fieldwork_start", str, "First day or month of fieldwork, ISO 8601 as precise as printed"),
@@ -42,7 +43,7 @@ TABLES = {
             ("classification_evidence", str, "The titles and structures that decided the programme"),
             ("source_path", str, "The input file, relative to where the build ran"),
             ("source_sha256", str, "SHA-256 of the input file"),
-            ("source_kind", str, "`pdf` or `text` (a text export of a PDF)"),
+            ("source_kind", str, "`pdf`, `text` (a text export of a PDF or a page) or `html` (a saved web page)"),
             ("source_url", str, "Public URL of the report where known (corpus/manifest.csv)"),
             ("pages", int, "Page count of the source; NULL for a text export without page breaks"),
         ],
@@ -78,12 +79,12 @@ TABLES = {
         "fks": [("report_id", "reports", "id")],
     },
     "ratings": {
-        "description": "Standards ratings of the 2018 and 2021 frameworks, keyed by standard number.",
+        "description": "Standards ratings of the 2018, 2021 and 2025 frameworks, keyed by standard number.",
         "pk": "id",
         "columns": [
             ("id", int, "Row number"),
             ("report_id", str, "→ reports.id"),
-            ("code", str, "Standard number, `1.1` … `3.4` (more where a framework has them)"),
+            ("code", str, "Standard number, `1.1` … `3.4` (more where a framework has them; YJS-2025: `C1` work with children, `V1` work with victims, and their judgements `C1.1` … `V1.2` where the report rates them)"),
             ("standard", str, "Standard name as printed"),
             ("rating", str, RATING_WORDS),
             ("score", int, "0 (Inadequate), 1 (Requires improvement), 2 (Good), 3 (Outstanding)"),
@@ -101,6 +102,8 @@ TABLES = {
             ("code", str, "Key question number, e.g. `2.1.3`"),
             ("question", str, "Full question text as printed"),
             ("percent_yes", float, "Percent of cases 'yes', 0–100"),
+            ("count", int, "YJS-2025: cases judged 'yes', where the report prints a count"),
+            ("denominator", int, "YJS-2025: cases the count is out of, where printed"),
             ("theme", str, "Shared theme across frameworks"),
             *PROVENANCE,
         ],
@@ -173,7 +176,7 @@ TABLES = {
         "columns": [
             ("id", int, "Row number"),
             ("report_id", str, "→ reports.id"),
-            ("kind", str, "`cases`, `court`, `out_of_court`, `children_questionnaires` or `victim_questionnaires`"),
+            ("kind", str, "`cases`, `court`, `out_of_court`, `children_questionnaires`, `victim_questionnaires`; YJS-2025: `children_cases`, `victim_cases`"),
             ("n", int, "How many"),
             *PROVENANCE,
         ],

@@ -14,9 +14,9 @@
       that state a quantity. Not direction-corrected: a finding may state the share of
       cases that met the standard or the share that fell short ("insufficient in almost
       half"), which the contract's columns do not record — read it with the findings.
-    * `kq_percent` / `kq_min` / `kq_n` (2018/2021): mean and lowest "% yes" of the
+    * `kq_percent` / `kq_min` / `kq_n` (2018/2021/2025): mean and lowest "% yes" of the
       theme's key questions (the lowest sets a standard's rating).
-    * `rating_score` / `ratings` (2018/2021): mean 0–3 score of the theme's standards and
+    * `rating_score` / `ratings` (2018/2021/2025): mean 0–3 score of the theme's standards and
       the ratings as printed (`2.1 Good; 2.2 Requires improvement`).
 - `service_timeline` — one row per service per report per theme: the service's own
   reports and its predecessors' (`relation` = `own` / `predecessor`), so Southampton's
@@ -184,16 +184,16 @@ WHERE p.path_rank = 1
 RATING_DISTRIBUTION = """
 CREATE VIEW rating_distribution AS
 WITH rated AS (
-  SELECT r.year, 'standard' AS level, g.rating, g.score FROM ratings g JOIN reports r ON r.id = g.report_id
+  SELECT r.year, r.programme, 'standard' AS level, g.rating, g.score FROM ratings g JOIN reports r ON r.id = g.report_id
   UNION ALL
-  SELECT year, 'overall', overall_rating,
+  SELECT year, programme, 'overall', overall_rating,
          CASE overall_rating WHEN 'Outstanding' THEN 3 WHEN 'Good' THEN 2
                              WHEN 'Requires improvement' THEN 1 WHEN 'Inadequate' THEN 0 END
   FROM reports WHERE overall_rating IS NOT NULL
 )
-SELECT year, level, rating, score, count(*) AS n,
-       round(1.0 * count(*) / sum(count(*)) OVER (PARTITION BY year, level), 3) AS share
-FROM rated GROUP BY year, level, rating, score
+SELECT year, programme, level, rating, score, count(*) AS n,
+       round(1.0 * count(*) / sum(count(*)) OVER (PARTITION BY year, programme, level), 3) AS share
+FROM rated GROUP BY year, programme, level, rating, score
 """
 
 # Headline, criterion and section scores are different things: counted apart (`level`).
@@ -246,10 +246,10 @@ MEASURE_COLUMNS = {
     "findings_low": "Mean lower end of the theme's findings' stated quantities (proportion 0–1; not direction-corrected)",
     "findings_high": "Mean upper end of the theme's findings' stated quantities (proportion 0–1; not direction-corrected)",
     "findings_n": "Number of the theme's findings that state a quantity",
-    "kq_percent": "2018/2021: mean % yes of the theme's key questions (percent 0–100)",
-    "kq_min": "2018/2021: lowest % yes of the theme's key questions (the one that sets a standard's rating)",
+    "kq_percent": "2018/2021/2025: mean % yes of the theme's key questions (percent 0–100)",
+    "kq_min": "2018/2021/2025: lowest % yes of the theme's key questions (in 2018/2021 the one that sets a standard's rating)",
     "kq_n": "Number of the theme's key questions",
-    "rating_score": "2018/2021: mean score (0 Inadequate … 3 Outstanding) of the theme's standards",
+    "rating_score": "2018/2021/2025: mean score (0 Inadequate … 3 Outstanding) of the theme's standards (2025: rated areas and judgements)",
     "ratings": "The theme's standard ratings as printed, e.g. `2.1 Good; 2.2 Requires improvement`",
     "ratings_n": "Number of the theme's rated standards",
 }
@@ -269,11 +269,12 @@ VIEW_COLUMNS = {
     "report_theme_measures": {"report_id": "→ reports.id", **MEASURE_COLUMNS},
     "rating_distribution": {
         "year": "Publication year",
-        "level": "`standard` (a 2018/2021 standard's rating) or `overall` (a service's overall rating)",
+        "programme": "Inspection programme: a 2025 report rates two areas of work, not the 2018/2021 standards, so each programme is counted apart",
+        "level": "`standard` (a 2018/2021 standard's rating; for YJS-2025 a rated area's or judgement's) or `overall` (a service's overall rating)",
         "rating": "`Outstanding`, `Good`, `Requires improvement` or `Inadequate`",
         "score": "The rating as a score: 0 Inadequate … 3 Outstanding",
         "n": "Number of ratings at this level and rating in the year",
-        "share": "Proportion (0–1) of the year's ratings at this level",
+        "share": "Proportion (0–1) of the year's ratings at this level within the programme",
     },
     "band_distribution": {
         "year": "Publication year",
@@ -320,7 +321,7 @@ VIEW_COLUMNS["coverage"] = {
 
 VIEW_DESCRIPTIONS = {
     "coverage": "Every inspection the register (models/inspections.csv) lists, with the report that holds it or `missing`, and every loaded report the register does not list (`unregistered`): what the database holds of what was published.",
-    "rating_distribution": "How many standards and services were rated at each level, per publication year (2018/2021 frameworks).",
+    "rating_distribution": "How many standards (2018/2021), rated areas (2025) and services were rated at each level, per publication year and programme.",
     "band_distribution": "How many CCI scores of each level (criterion, section, headline) were in each improvement-required band, per publication year, with each band's score range.",
     "service_ancestry": "Each service with every service whose reports belong to its history, and for which dates: itself, its predecessors (service_lineage, before the change), the combined services it was part of (service_memberships, while a member) and, for a combined service, its members before they joined.",
     "report_theme_measures": "Per report and theme, the harmonised measure of each framework: CCI percent, findings' stated proportion interval (SQS), key-question % yes and standard ratings (2018/2021). See pipeline/storage/views.py for how each is computed.",
@@ -359,7 +360,7 @@ ORDER BY date, programme, service_id""",
     },
     "lowest_key_questions": {
         "title": "Lowest-scoring key questions by year",
-        "description": "2018/2021 key questions with the lowest % yes, the `limit` lowest per publication year (default 10), with the report, page and evidence. `year`: e.g. `2020`, or empty for every year.",
+        "description": "2018/2021/2025 key questions with the lowest % yes, the `limit` lowest per publication year (default 10), with the report, page and evidence. `year`: e.g. `2020`, or empty for every year.",
         "sql": """SELECT year, rank, percent_yes, code, question, report_id, area, programme, page, evidence
 FROM (
   SELECT r.year, rank() OVER (PARTITION BY r.year ORDER BY k.percent_yes) AS rank,
@@ -373,9 +374,9 @@ ORDER BY year, rank, code""",
     },
     "ratings_by_year": {
         "title": "Distribution of ratings by year",
-        "description": "How many standards (2018/2021 frameworks) and whole services (overall rating) were rated Outstanding, Good, Requires improvement or Inadequate, per publication year; `share` is the proportion (0–1) of that year's ratings at that level. The chart is on the overview dashboard.",
-        "sql": """SELECT year, level, rating, score, n, share FROM rating_distribution
-ORDER BY year, level DESC, score DESC""",
+        "description": "How many standards (2018/2021 frameworks), rated areas (2025 programme: work with children, work with victims) and whole services (overall rating) were rated Outstanding, Good, Requires improvement or Inadequate, per publication year and programme; `share` is the proportion (0–1) of that year's ratings at that level within the programme. A 2025 rating judges different things from a 2018/2021 standard: compare within a programme. The chart is on the overview dashboard.",
+        "sql": """SELECT year, programme, level, rating, score, n, share FROM rating_distribution
+ORDER BY year, programme, level DESC, score DESC""",
         "params": [],
     },
     "bands_by_year": {

@@ -62,6 +62,17 @@ def test_each_real_opening_is_read_as_yjs_2025(openings, name):
     assert report["title"] == f"An inspection of youth justice work with children and victims in {area}"
 
 
+def test_the_programmes_first_inspection_keeps_the_2021_title_but_is_2025():
+    # South Tees (2025): "An inspection of youth justice services in South Tees", rated across
+    # "three broad areas: ... organisational delivery ..., work done with children ... and
+    # work done with victims". Its title is the 2021 framework's; its structure is the 2025
+    # programme's, which decides.
+    report = result_of("south-tees-2025-opening.txt")["report"]
+    assert (report["programme"], report["area"], report["service_id"], report["overall_rating"]) == \
+        ("YJS-2025", "South Tees", "south-tees", "Good")
+    assert report["title"] == "An inspection of youth justice services in South Tees"
+
+
 def test_hand_checked_fields_reach_the_target(openings):
     """Done when at least 95% of the hand-checked fields are right (programme, area, overall
     rating, service) and none of the reports is read as the 2018 framework."""
@@ -80,8 +91,8 @@ def test_the_decision_rests_on_the_title_and_the_forewords_wording():
     doc, _ = document_from(load(REAL / "wirral-2025-opening.txt"))
     decision = classify(doc)
     assert decision.scores["YOS-2018"] == decision.scores["YJS-2021"] == 0
-    assert decision.scores["YJS-2025"] == 17
-    assert decision.reason == "classified YJS-2025 (score 17) by its title naming Wirral"
+    assert decision.scores["YJS-2025"] == 22
+    assert decision.reason == "classified YJS-2025 (score 22) by its title naming Wirral"
     assert "YJS-2025: title 'An inspection of youth justice work with children and victims in' (line 1)" in \
         decision.evidence_text
 

@@ -70,3 +70,71 @@ def test_tab_separated_rows_stay_rows():
     doc = corpus_document("southampton")
     assert "2.1.3. Does assessment sufficiently analyse how to keep other people safe?\t68%" in doc.text.split("\n")
     assert "3.1.2. Does assessment sufficiently analyse how to keep the child or young person safe?\t53%" in doc.text.split("\n")
+
+
+# --- PDF text artefacts, judged by the document's own vocabulary (reading/artefacts.py) ---
+
+def _clean_text(text, pages=None):
+    """Clean a text given as one unnumbered page (or as numbered pages)."""
+    if pages is None:
+        pages = [(None, list(enumerate(text.split("\n"), start=1)))]
+    cleaned, report = clean_pages(pages)
+    return "\n".join(t for _, lines in cleaned for _, t in lines), report.rules
+
+
+# Real artefacts from tests/fixtures/real (copies of reports made by other tools).
+@pytest.mark.parametrize("raw, repaired", [
+    ("Full Joint Inspection ofYouth Offending Work inLambethAn inspection led by HMI Probation",
+     "Full Joint Inspection of Youth Offending Work in Lambeth An inspection led by HMI Probation"),
+    ("An inspection of youth offending services in\nBarking and DagenhamHM Inspectorate of Probation",
+     "An inspection of youth offending services in\nBarking and Dagenham HM Inspectorate of Probation"),
+    ("inspection of youth offending workJanuary 2015\n\nForewordThis inspection",
+     "inspection of youth offending work January 2015\n\nForeword This inspection"),
+    # ... and what must stay as it is: names, a product, an acronym's plural.
+    ("Alan MacDonald and Yvonne McGuckian used AssetPlus in the YOTs", None),
+])
+def test_words_glued_at_a_capital_are_split(raw, repaired):
+    text, rules = _clean_text(raw)
+    assert text == (repaired or raw)
+    assert ("glued_at_a_capital" in rules) == bool(repaired)
+
+
+BODY = ("Work was Inadequate in one area. Partnerships and services were strong. The YOS "
+        "requires improvement in planning. Young people and their families, young people and "
+        "staff worked in multi-agency meetings; young people said so. Cumberland YJS. Multi-agency work.\n")
+
+
+@pytest.mark.parametrize("line, repaired, rule", [
+    ("Rated Inadeq uate", "Rated Inadequate", "word_split_by_a_space"),
+    ("Rated Inade q uate.", "Rated Inadequate.", "word_split_by_a_space"),
+    ("Requires i mprovement", "Requires improvement", "word_split_by_a_space"),
+    ("Partners hips and services", "Partnerships and services", "word_split_by_a_space"),
+    ("in cumberlan d.", "in cumberland.", "word_split_by_a_space"),
+    ("work with youngpeople", "work with young people", "words_glued_together"),
+    ("other multiagency meetings", "other multi-agency meetings", "words_glued_together"),
+    # Words the document uses on their own are never joined: "in to", "a part", "case work".
+    ("went in to a part of the case work", None, None),
+])
+def test_words_split_or_glued_are_repaired_from_the_documents_own_words(line, repaired, rule):
+    text, rules = _clean_text(BODY + line)
+    assert text.split("\n")[-1] == (repaired or line)
+    if rule:
+        assert rules[rule]["example_after"].endswith(repaired)
+
+
+def test_a_split_word_the_document_never_uses_whole_is_left_alone():
+    text, rules = _clean_text("The opening only.\nRated Inadeq uate")
+    assert text.endswith("Rated Inadeq uate") and "word_split_by_a_space" not in rules
+
+
+def test_running_headers_are_kept_once_and_removed_where_they_repeat():
+    header = "Inspection of youth offending services in: Southampton {}"
+    words = ["assessment", "planning", "delivery", "review", "resettlement"]
+    pages = [(n, [(1, header.format(n)), (2, f"The {words[n - 1]} of the cases was"),
+                  (3, f"judged in {n * 7} cases, and"), (4, f"the {words[n - 1]} was good"), (5, "in most of them."),
+                  (6, f"{n}")]) for n in range(1, 6)]
+    text, rules = _clean_text(None, pages)
+    assert text.count("Inspection of youth offending services in: Southampton") == 1
+    assert "judged in 21 cases, and\nthe delivery was good\nin most of them." in text
+    assert "\n5" not in text and "\nin most of them.\nThe resettlement" in text  # page numbers go, sentences stay
+    assert rules["running_header_or_footer"]["count"] == 8  # 4 headers, 4 page numbers

@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from . import artefacts
 from ..models import load_model
 
 SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
@@ -226,4 +227,39 @@ def clean_pages(pages) -> tuple[list, CleanReport]:
         cleaned.append((page_number, page_lines))
     text_lower = "\n".join(t for _, lines in cleaned for _, t in lines).lower()
     cleaned = [(number, _dehyphenate(lines, text_lower, report)) for number, lines in cleaned]
-    return cleaned, report
+    return _repair_artefacts(cleaned, report), report
+
+
+def _repair_artefacts(pages, report: CleanReport) -> list:
+    """Document-wide repairs (pipeline/reading/artefacts.py): running headers and footers
+    repeated between pages, words glued at a capital, split by a space, or glued."""
+    repeats = artefacts.running_lines(pages)
+    kept = []
+    for page_index, (number, lines) in enumerate(pages):
+        page_lines = []
+        for line_index, (source_line, text) in enumerate(lines):
+            if (page_index, line_index) in repeats:
+                report.record("running_header_or_footer", text, "", source_line)
+                continue
+            page_lines.append((source_line, _apply(artefacts.split_camel_glue, "glued_at_a_capital",
+                                                   text, source_line, report)))
+        kept.append((number, page_lines))
+    vocabulary = artefacts.Vocabulary(text for _, lines in kept for _, text in lines)
+    repaired = []
+    for number, lines in kept:
+        out = []
+        for source_line, text in lines:
+            text = _apply(lambda t: artefacts.join_split_words(t, vocabulary), "word_split_by_a_space",
+                          text, source_line, report)
+            text = _apply(lambda t: artefacts.split_glued_words(t, vocabulary), "words_glued_together",
+                          text, source_line, report)
+            out.append((source_line, text))
+        repaired.append((number, out))
+    return repaired
+
+
+def _apply(rule, name: str, text: str, source_line: int, report: CleanReport) -> str:
+    new = rule(text)
+    if new != text:
+        report.record(name, text, new, source_line)
+    return new

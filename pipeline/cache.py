@@ -28,7 +28,7 @@ CACHEABLE = {"ok", "rejected", "error"}
 PROGRAMME_SOURCES = {
     "CCI": ("pipeline/extraction/extractors/cci.py", "pipeline/checks/cci.py", "models/cci.yml"),
     "SQS": ("pipeline/extraction/extractors/sqs.py", "models/sqs.yml"),
-    "FJI": ("pipeline/extraction/extractors/sqs.py", "models/sqs.yml"),
+    "FJI": ("pipeline/extraction/extractors/fji.py", "models/fji.yml", "pipeline/extraction/extractors/sqs.py", "models/sqs.yml"),
     "YOS-2018": ("pipeline/extraction/extractors/standards.py", "pipeline/checks/standards.py", "models/frameworks.yml"),
     "YJS-2021": ("pipeline/extraction/extractors/standards.py", "pipeline/checks/standards.py", "models/frameworks.yml"),
     # The 2025 extractor reuses the standards extractor's readers (recommendations, samples, sentences).

@@ -27,7 +27,7 @@ from .themes import (LINK_TABLES, _keyword_patterns, crosswalk_rows, mapping_for
 
 # --- applying it to an extraction result and a database ----------------------------
 
-THEMED_BY_CODE = ("scores", "ratings", "key_questions")
+THEMED_BY_CODE = ("scores", "ratings", "judgements", "key_questions")
 
 
 def link_result(result: dict, text: str | None = None) -> dict:

@@ -93,6 +93,21 @@ TABLES = {
         ],
         "fks": [("report_id", "reports", "id")],
     },
+    "judgements": {
+        "description": "Full Joint Inspections (2012-17): each judged area's judgement, on the programme's own four-word scale (models/fji.yml). Not the 2018 ratings: compare scores within the programme only.",
+        "pk": "id",
+        "columns": [
+            ("id", int, "Row number"),
+            ("report_id", str, "→ reports.id"),
+            ("code", str, "The judged area, numbered in the order the inspectorate lists them: `1` reducing reoffending, `2` protecting the public, `3` protecting children and young people, `4` ensuring the sentence is served, `5` governance and partnerships, `6` the delivery of interventions (to 2015) or court work and reports (2016 on)"),
+            ("area", str, "The judged area's name"),
+            ("judgement", str, "`Good`, `Satisfactory`, `Unsatisfactory` or `Poor`"),
+            ("score", int, "0 (Poor), 1 (Unsatisfactory), 2 (Satisfactory), 3 (Good)"),
+            ("theme", str, "Shared theme across frameworks"),
+            *PROVENANCE,
+        ],
+        "fks": [("report_id", "reports", "id")],
+    },
     "key_questions": {
         "description": "Percentage of inspected cases answered 'yes' for each key question.",
         "pk": "id",
@@ -316,7 +331,7 @@ TABLES = {
 TABLES.update(LINK_TABLES)
 
 # Tables filled per report, in the order they are written (reports first: foreign keys).
-REPORT_TABLES = ["scores", "ratings", "key_questions", "recommendations", "findings",
+REPORT_TABLES = ["scores", "ratings", "judgements", "key_questions", "recommendations", "findings",
                  "samples", "context_facts", "validations"]
 
 

@@ -1,3 +1,3 @@
 """Imports every programme extractor so that it registers itself."""
 
-from . import cci, sqs, standards, yjs2025  # noqa: F401
+from . import cci, fji, sqs, standards, yjs2025  # noqa: F401

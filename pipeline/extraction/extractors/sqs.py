@@ -331,7 +331,6 @@ def sequence_check(paragraphs: list, headings: list) -> dict:
 # --- the extractor ---------------------------------------------------------------------
 
 @register("SQS")
-@register("FJI")
 def extract(doc: Document, context: dict) -> dict:
     footnotes = find_footnotes(doc)
     footnote_lines = {number for note in footnotes.values() for number in note.lines}

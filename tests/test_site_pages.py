@@ -309,6 +309,29 @@ def test_pages_escape_what_the_database_holds(corpus_db, tmp_path):
         assert "&lt;script&gt;alert(" in html, path
 
 
+def test_a_framework_the_site_does_not_know_renders_by_code(corpus_db, tmp_path):
+    """Ratings and key questions of a programme described nowhere (no models/frameworks.yml
+    entry, no theme_crosswalk rows) still make the grid and bars, grouped by the code's first
+    component: the 2025 framework needs no change to the site."""
+    copy = tmp_path / "inspections.db"
+    shutil.copy(corpus_db, copy)
+    conn = sqlite3.connect(copy)
+    conn.execute("UPDATE reports SET programme = 'NEW-2099' WHERE id = '2020-yos-2018-southampton'")
+    conn.execute("INSERT INTO ratings (id, report_id, code, standard, rating, score, evidence) VALUES "
+                 "(99001, '2020-yos-2018-southampton', '10.1', 'A standard numbered past nine', 'Inadequate', 0, "
+                 "'10.1 A standard numbered past nine Inadequate')")
+    conn.commit()
+    conn.close()
+    ds = Datasette(immutables=[str(copy)], metadata=datasette_metadata("inspections"), settings=SETTINGS)
+    doc = page(ds, "/inspections/reports/2020-yos-2018-southampton")
+    grid = doc.find("div", cls="ratings-grid")
+    assert [h.text() for h in grid.find_all("h3")] == ["1. Domain 1", "2. Domain 2", "3. Domain 3", "10. Domain 10"]
+    tile = doc.find("li", id="standard-10.1")
+    assert "rating-inadequate" in tile.classes and tile.find("span", cls="name").text() == "A standard numbered past nine"
+    assert doc.find("li", id="kq-3.1.2").find("span", cls="pct").text() == "53%"
+    assert not doc.find_all("span", cls="sample")  # which sample a domain's questions use is framework data
+
+
 # --- service pages -------------------------------------------------------------------
 
 def test_southampton_service_history_across_lineage(ds):

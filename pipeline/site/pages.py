@@ -93,6 +93,7 @@ def human_date(value: str | None) -> str | None:
     return f"{int(day)} {text}" if day else text
 
 
+@lru_cache(maxsize=8192)
 def number(value) -> str:
     """A stored number as printed: 55.0 -> `55`, 36.2 -> `36.2`, 1240103.0 -> `1,240,103`."""
     if value is None:
@@ -433,8 +434,8 @@ def _findings(conn, report: dict, ev: Evidence) -> dict | None:
 
 # --- the service page ---------------------------------------------------------------
 
-def measure_text(m: dict) -> list[str]:
-    """The harmonised measures of one report on one theme, in words."""
+def measure_text(m: dict) -> str:
+    """The harmonised measures of one report on one theme, in words ('' when it has none)."""
     parts = []
     if m.get("cci_percent") is not None:
         parts.append(f"CCI {number(m['cci_percent'])}% ({m.get('cci_basis') or 'score'})")
@@ -446,7 +447,7 @@ def measure_text(m: dict) -> list[str]:
     if m.get("findings_low") is not None:
         parts.append(f"findings {interval(m['findings_low'], m['findings_high'])} "
                      f"(mean of {m.get('findings_n')} stated)")
-    return parts
+    return "; ".join(parts)
 
 
 def chart_points(m: dict, x: float, label: str, colour: str | None = None) -> list[dict]:
@@ -525,32 +526,29 @@ def service_context(conn, service_id: str, links: Links) -> dict | None:
     inspections: dict[str, dict] = {}
     by_theme: dict[str, list] = {}
     for row in timeline:
-        inspection = inspections.setdefault(row["report_id"], {
-            "report_id": row["report_id"], "title": row["title"], "url": links.report(row["report_id"]),
-            "date": row["date"], "when": human_date(row["date"]), "year": row["year"],
-            "programme": row["programme"], "relation": row["relation"], "lineage_path": row["lineage_path"],
-            "lineage_year": row["lineage_year"], "area": row["area"], "overall_rating": row["overall_rating"],
-            "rating_class": rating_class(row["overall_rating"]),
-            "report_service_id": row["report_service_id"], "themes": 0})
+        inspection = inspections.get(row["report_id"])
+        if inspection is None:
+            inspection = inspections[row["report_id"]] = {
+                "report_id": row["report_id"], "title": row["title"], "url": links.report(row["report_id"]),
+                "date": row["date"], "when": human_date(row["date"]), "year": row["year"],
+                "x": decimal_year(row["date"], row["year"]),
+                "programme": row["programme"], "relation": row["relation"], "lineage_path": row["lineage_path"],
+                "lineage_year": row["lineage_year"], "area": row["area"], "overall_rating": row["overall_rating"],
+                "rating_class": rating_class(row["overall_rating"]), "report_service_id": row["report_service_id"]}
         if row["theme"]:
-            inspection["themes"] += 1
-            by_theme.setdefault(row["theme"], []).append(row)
+            by_theme.setdefault(row["theme"], []).append((inspection, row))
     themes_info = {t["id"]: t for t in rows(conn, "SELECT id, label, description FROM themes")}
     programmes = list(dict.fromkeys(i["programme"] for i in inspections.values()))
     notes = caveats(conn, list(by_theme), programmes)
-    xs = [x for x in (decimal_year(i["date"], i["year"]) for i in inspections.values()) if x is not None]
-    domain = charts.year_domain(xs)
+    domain = charts.year_domain([i["x"] for i in inspections.values() if i["x"] is not None])
+    order = {theme: n for n, theme in enumerate(themes_info)}
     themes = []
-    for theme in sorted(by_theme, key=lambda t: (list(themes_info).index(t) if t in themes_info else 99, t)):
+    for theme in sorted(by_theme, key=lambda t: (order.get(t, len(order)), t)):
         measures, points = [], []
-        for row in by_theme[theme]:
-            x = decimal_year(row["date"], row["year"])
-            text = measure_text(row)
-            measures.append({"report_id": row["report_id"], "url": links.report(row["report_id"]),
-                             "when": human_date(row["date"]), "programme": row["programme"],
-                             "relation": row["relation"], "text": text})
-            if x is not None:
-                points += chart_points(row, x, f"{human_date(row['date'])} {row['programme']}")
+        for inspection, row in by_theme[theme]:
+            measures.append({"inspection": inspection, "text": measure_text(row)})
+            if inspection["x"] is not None:
+                points += chart_points(row, inspection["x"], f"{inspection['when']} {inspection['programme']}")
         info = themes_info.get(theme, {})
         themes.append({"id": theme, "label": info.get("label") or theme, "description": info.get("description"),
                        "measures": measures, "caveats": notes.get(theme, []),

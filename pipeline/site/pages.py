@@ -525,6 +525,7 @@ def service_context(conn, service_id: str, links: Links) -> dict | None:
                              WHERE t.service_id = ? ORDER BY t.date, t.report_id, t.theme""", service_id)
     inspections: dict[str, dict] = {}
     by_theme: dict[str, list] = {}
+    seen: set[tuple] = set()
     for row in timeline:
         inspection = inspections.get(row["report_id"])
         if inspection is None:
@@ -535,7 +536,9 @@ def service_context(conn, service_id: str, links: Links) -> dict | None:
                 "programme": row["programme"], "relation": row["relation"], "lineage_path": row["lineage_path"],
                 "lineage_year": row["lineage_year"], "area": row["area"], "overall_rating": row["overall_rating"],
                 "rating_class": rating_class(row["overall_rating"]), "report_service_id": row["report_service_id"]}
-        if row["theme"]:
+        # One entry per report and theme, should the view reach a report by two lineage paths.
+        if row["theme"] and (row["report_id"], row["theme"]) not in seen:
+            seen.add((row["report_id"], row["theme"]))
             by_theme.setdefault(row["theme"], []).append((inspection, row))
     themes_info = {t["id"]: t for t in rows(conn, "SELECT id, label, description FROM themes")}
     programmes = list(dict.fromkeys(i["programme"] for i in inspections.values()))
@@ -581,12 +584,14 @@ def compare_context(conn, services: str, theme: str, links: Links) -> dict:
         except sqlite3.Error as exc:  # a query the database cannot answer: say so, plainly
             error = f"The comparison could not be made: {exc}"
     columns: dict[str, dict] = {}
+    seen: set[tuple] = set()  # a report once per service, should the view reach it twice
     for row in found:
         column = columns.setdefault(row["service_id"], {
             "service_id": row["service_id"], "service_name": row["service_name"],
             "url": links.service(row["service_id"]), "inspections": [],
             "colour": charts.SERIES_COLOURS[len(columns) % len(charts.SERIES_COLOURS)]})
-        if row.get("report_id"):
+        if row.get("report_id") and (row["service_id"], row["report_id"]) not in seen:
+            seen.add((row["service_id"], row["report_id"]))
             column["inspections"].append({**row, "when": human_date(row["date"]), "url": links.report(row["report_id"]),
                                           "text": measure_text(row), "rating_class": rating_class(row.get("overall_rating"))})
     xs, points = [], []

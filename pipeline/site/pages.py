@@ -103,6 +103,7 @@ def number(value) -> str:
     return f"{value:,}" if isinstance(value, int) else f"{value:,.3f}".rstrip("0").rstrip(".")
 
 
+@lru_cache(maxsize=8192)
 def interval(low, high, low_open=False, high_open=False) -> str:
     """A 0-1 interval as the quantifier table writes it: `[0.65, 0.75)`, or `0.9` when exact."""
     if low is None or high is None:

@@ -522,7 +522,11 @@ def service_context(conn, service_id: str, links: Links) -> dict | None:
     for other in lineage:
         other["reports"] = one(conn, "SELECT count(*) AS n FROM reports WHERE service_id = ?", other["other_id"])["n"]
 
-    timeline = rows(conn, """SELECT t.*, r.title FROM service_timeline t JOIN reports r ON r.id = t.report_id
+    timeline = rows(conn, """SELECT t.report_id, r.title, t.date, t.year, t.programme, t.relation, t.lineage_path,
+                                    t.lineage_year, t.area, t.overall_rating, t.report_service_id, t.theme,
+                                    t.cci_percent, t.cci_basis, t.findings_low, t.findings_high, t.findings_n,
+                                    t.kq_percent, t.kq_min, t.kq_n, t.ratings
+                             FROM service_timeline t JOIN reports r ON r.id = t.report_id
                              WHERE t.service_id = ? ORDER BY t.date, t.report_id, t.theme""", service_id)
     inspections: dict[str, dict] = {}
     by_theme: dict[str, list] = {}
@@ -537,6 +541,10 @@ def service_context(conn, service_id: str, links: Links) -> dict | None:
                 "programme": row["programme"], "relation": row["relation"], "lineage_path": row["lineage_path"],
                 "lineage_year": row["lineage_year"], "area": row["area"], "overall_rating": row["overall_rating"],
                 "rating_class": rating_class(row["overall_rating"]), "report_service_id": row["report_service_id"]}
+            # Shown once per theme: made once (a long history repeats it hundreds of times).
+            inspection["link"] = Markup('<a href="{}">{} {}</a>{}').format(
+                inspection["url"], inspection["when"] or "", inspection["programme"] or "",
+                Markup(' <span class="relation">(predecessor)</span>') if row["relation"] == "predecessor" else "")
         # One entry per report and theme, should the view reach a report by two lineage paths.
         if row["theme"] and (row["report_id"], row["theme"]) not in seen:
             seen.add((row["report_id"], row["theme"]))

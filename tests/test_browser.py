@@ -277,7 +277,9 @@ def test_report_page_reads_at_phone_width(page, base, console_errors):
     try:
         for name, path in (("09-report-southampton-phone", SOUTHAMPTON),
                            ("10-report-wessex-phone", "/inspections/reports/2011-cci-wessex"),
-                           ("11-service-southampton-phone", "/inspections/services/southampton")):
+                           ("11-service-southampton-phone", "/inspections/services/southampton"),
+                           ("11-compare-phone", "/inspections/-/compare?services=southampton,leeds,norfolk"
+                                                "&theme=safeguarding")):
             with step(page, name):
                 open_page(page, base + path)
                 expect(page.locator("article.insp h1")).to_be_visible()

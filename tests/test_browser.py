@@ -36,29 +36,41 @@ def server(corpus_db, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def module_page(tmp_path_factory):
-    """One Chromium page for the module; Chromium's checks come first so a machine without
-    it skips (or, with REQUIRE_BROWSER, fails) before the server is built."""
+def chromium():
+    """Playwright and the Chromium to drive. Chromium's checks come first so a machine
+    without it skips (or, with REQUIRE_BROWSER, fails) before the server is built."""
     if sync_playwright is None:
         unavailable("the playwright package is not installed: pip install -e '.[test]'")
     executable, why = find_chromium()
     if executable is None:
         unavailable(why)
-    profile = tmp_path_factory.mktemp("chromium-profile")
     with sync_playwright() as playwright:
-        # A persistent context is Playwright's way to give Chromium our own --user-data-dir.
-        context = playwright.chromium.launch_persistent_context(
-            str(profile), executable_path=executable, headless=True, args=CHROMIUM_ARGS,
-            viewport={"width": 1280, "height": 900})
-        try:
-            page = context.pages[0] if context.pages else context.new_page()
-            page.set_default_timeout(TIMEOUT_MS)
-            expect.set_options(timeout=TIMEOUT_MS)
-            errors = ConsoleErrors()
-            errors.attach(page)
-            yield page, errors
-        finally:
-            context.close()
+        yield playwright, executable
+
+
+def launch(chromium, profile, **options):
+    """A Chromium context of our own (a persistent context is Playwright's way to give
+    Chromium our own --user-data-dir), with one page and the module's timeouts."""
+    playwright, executable = chromium
+    context = playwright.chromium.launch_persistent_context(
+        str(profile), executable_path=executable, headless=True, args=CHROMIUM_ARGS,
+        viewport={"width": 1280, "height": 900}, **options)
+    page = context.pages[0] if context.pages else context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    expect.set_options(timeout=TIMEOUT_MS)
+    return context, page
+
+
+@pytest.fixture(scope="module")
+def module_page(chromium, tmp_path_factory):
+    """One Chromium page for the module, with its console errors."""
+    context, page = launch(chromium, tmp_path_factory.mktemp("chromium-profile"))
+    try:
+        errors = ConsoleErrors()
+        errors.attach(page)
+        yield page, errors
+    finally:
+        context.close()
 
 
 @pytest.fixture
@@ -205,3 +217,145 @@ def test_chart_page_renders(page, base, console_errors):
     with step(page, "06-chart-ratings-by-year"):
         assert_chart_rendered(page, base + "/-/dashboards/overview/ratings-by-year", ".chart-container",
                               console_errors)
+
+
+# --- the report, service and compare pages (pipeline/site/pages.py, templates/) -----------
+
+SOUTHAMPTON = "/inspections/reports/2020-yos-2018-southampton"
+
+
+def css_id(value: str) -> str:
+    """An id with dots (`kq-2.1.3`) as a CSS selector."""
+    return "#" + value.replace(".", "\\.")
+
+
+def test_report_page_grid_bars_and_evidence(page, base, console_errors):
+    with step(page, "07-report-southampton"):
+        open_page(page, base + SOUTHAMPTON)
+        expect(page.locator("article.report h1")).to_have_text("An inspection of youth offending services in Southampton")
+        for heading in ("About this inspection", "Overall rating", "Standards", "Recommendations"):
+            expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
+        expect(page.locator(".rating-badge")).to_have_text("Good")
+        expect(page.locator(".ratings-grid li.tile")).to_have_count(12)
+        tile = page.locator("li" + css_id("standard-2.3"))
+        expect(tile.locator(".word")).to_have_text("Outstanding")
+        assert tile.evaluate("el => getComputedStyle(el).backgroundColor") == "rgb(26, 152, 80)"
+        # A bar is drawn to scale: 68% yes fills 68% of its track.
+        row = page.locator("li" + css_id("kq-2.1.3"))
+        track, fill = row.locator(".bar").bounding_box(), row.locator(".bar .fill").bounding_box()
+        assert track["width"] > 40 and abs(fill["width"] / track["width"] - 0.68) < 0.01, (track, fill)
+        expect(row.locator(".pct")).to_have_text("68%")
+        # Back to the evidence: the quoted text, then the paragraph of the full text it is in.
+        evidence = row.locator("details.ev-details")
+        expect(evidence.locator("q")).to_be_hidden()
+        evidence.locator("summary").click()
+        expect(evidence.locator("q")).to_have_text(
+            "2.1.3. Does assessment sufficiently analyse how to keep other people safe? 68%")
+        assert_no_console_errors(console_errors)
+    with step(page, "07-report-southampton-evidence-paragraph"):
+        evidence.get_by_role("link", name="the paragraph in the full text").click()
+        expect(page).to_have_url(re.compile(r"/inspections/passages/\d+$"))
+        expect(page.locator("table.rows-and-columns td.col-text")).to_contain_text("68%")
+        assert_no_console_errors(console_errors)
+
+
+def test_cci_report_page_scales_and_bands(page, base, console_errors):
+    with step(page, "08-report-wessex-cci"):
+        open_page(page, base + "/inspections/reports/2011-cci-wessex")
+        expect(page.get_by_role("heading", name="Failed checks (1)")).to_be_visible()
+        expect(page.locator("figure.headline")).to_have_count(3)
+        safeguarding = page.locator("#headline-safeguarding")
+        expect(safeguarding.locator(".value")).to_have_text("55%")
+        box = safeguarding.locator("svg.scale").bounding_box()
+        assert box and box["width"] > 100 and box["height"] > 10, box
+        expect(page.locator("tr" + css_id("score-1.2") + " .band")).to_have_text("SUBSTANTIAL")
+        assert_no_console_errors(console_errors)
+
+
+def test_report_page_reads_at_phone_width(page, base, console_errors):
+    page.set_viewport_size({"width": 375, "height": 812})
+    try:
+        for name, path in (("09-report-southampton-phone", SOUTHAMPTON),
+                           ("10-report-wessex-phone", "/inspections/reports/2011-cci-wessex"),
+                           ("11-service-southampton-phone", "/inspections/services/southampton"),
+                           ("11-compare-phone", "/inspections/-/compare?services=southampton,leeds,norfolk"
+                                                "&theme=safeguarding")):
+            with step(page, name):
+                open_page(page, base + path)
+                expect(page.locator("article.insp h1")).to_be_visible()
+                width = page.evaluate("document.documentElement.scrollWidth")
+                assert width <= 375, f"{path}: the page is {width} px wide at a 375 px screen"
+                if path == SOUTHAMPTON:
+                    tiles = page.locator(".ratings-grid li.tile")
+                    first, second = tiles.nth(0).bounding_box(), tiles.nth(1).bounding_box()
+                    assert first["y"] == second["y"] and second["x"] + second["width"] <= 375  # two a row
+                    bar = page.locator("li" + css_id("kq-2.1.3") + " .bar").bounding_box()
+                    assert bar["width"] > 150, bar  # the bar takes the width under its question
+                assert_no_console_errors(console_errors)
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_service_page_history_and_chart(page, base, console_errors):
+    with step(page, "12-service-southampton"):
+        open_page(page, base + "/inspections/services/southampton")
+        expect(page.locator("article.service h1")).to_have_text("Southampton")
+        expect(page.get_by_role("heading", name="Predecessors and successors")).to_be_visible()
+        rows = page.locator("table.inspections-list tbody tr")
+        expect(rows).to_have_count(2)
+        expect(rows.nth(0)).to_contain_text("August 2011")
+        expect(rows.nth(1)).to_contain_text("January 2020")
+        chart = page.locator("#theme-risk_of_harm svg.chart")
+        expect(chart).to_be_visible()
+        box = chart.bounding_box()
+        assert box["width"] > 200 and box["height"] > 80, box
+        assert chart.locator("g.mark").count() >= 3
+        caveat = page.locator("#theme-risk_of_harm details.caveat")
+        caveat.locator("summary").click()
+        expect(caveat.locator("li").first).to_be_visible()
+        page.locator("table.inspections-list a").first.click()
+        expect(page).to_have_url(base + "/inspections/reports/2011-cci-wessex")
+        assert_no_console_errors(console_errors)
+
+
+def test_compare_page_form(page, base, console_errors):
+    with step(page, "13-compare"):
+        open_page(page, base + "/inspections/-/compare")
+        page.locator("#compare-services").fill("southampton, leeds, norfolk")
+        page.locator("#compare-theme").select_option("safeguarding")
+        page.locator("form.compare-form input[type=submit]").click()
+        expect(page).to_have_url(re.compile(r"/inspections/-/compare\?services=southampton%2C\+leeds%2C\+norfolk&theme=safeguarding$"))
+        columns = page.locator(".side-by-side .column h3")
+        expect(columns).to_have_text(["Southampton", "Leeds", "Norfolk"])
+        expect(page.locator(".compare-chart svg.chart")).to_be_visible()
+        expect(page.locator(".side-by-side .column").nth(1)).to_contain_text("CCI 84% (headline)")
+        assert_no_console_errors(console_errors)
+
+
+@pytest.fixture(scope="module")
+def no_js_page(chromium, tmp_path_factory):
+    context, page = launch(chromium, tmp_path_factory.mktemp("chromium-no-js"), java_script_enabled=False)
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def test_pages_work_without_javascript(no_js_page, base):
+    page = no_js_page
+    with step(page, "14-report-no-javascript"):
+        open_page(page, base + SOUTHAMPTON)
+        expect(page.locator(".ratings-grid li.tile")).to_have_count(12)
+        row = page.locator("li" + css_id("kq-3.1.2"))
+        assert row.locator(".bar .fill").bounding_box()["width"] > 0
+        row.locator("details.ev-details summary").click()  # <details> needs no script
+        expect(row.locator("q")).to_be_visible()
+    with step(page, "15-service-no-javascript"):
+        open_page(page, base + "/inspections/services/southampton")
+        expect(page.locator("#theme-safeguarding svg.chart")).to_be_visible()
+    with step(page, "16-compare-no-javascript"):
+        open_page(page, base + "/inspections/-/compare")
+        page.locator("#compare-services").fill("wessex,leeds")
+        page.locator("#compare-theme").select_option("risk_of_harm")
+        page.locator("form.compare-form input[type=submit]").click()
+        expect(page.locator(".side-by-side .column h3")).to_have_text(["Wessex", "Leeds"])

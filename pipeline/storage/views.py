@@ -439,6 +439,49 @@ WHERE v.passed = 0 AND (:rule = '' OR v.rule = :rule)
 ORDER BY v.rule, v.report_id""",
         "params": ["rule"],
     },
+    "compare_services": {
+        "title": "Compare services side by side on one theme",
+        "description": "Two to five services, each with every inspection of it and of the services it descends from, on one theme, in time order: the harmonised measure of each framework, as in service_history. `services`: ids (or names) separated by commas, e.g. `southampton,leeds,norfolk`; the first five are used. `theme`: an id of the `themes` table, e.g. `risk_of_harm`. A service with no inspection on the theme still gets a row (report_id empty). The page `/inspections/-/compare` draws them side by side with a chart; across programmes read theme_crosswalk.comparability first.",
+        "sql": """WITH RECURSIVE split(item, rest, position) AS (
+  SELECT NULL, replace(:services, ';', ',') || ',', 0
+  UNION ALL
+  SELECT trim(substr(rest, 1, instr(rest, ',') - 1)), substr(rest, instr(rest, ',') + 1), position + 1
+  FROM split WHERE rest <> '' AND position < 5
+),
+chosen AS (
+  SELECT s.id, s.name, min(split.position) AS position
+  FROM split JOIN services s ON s.id = lower(split.item) OR lower(s.name) = lower(split.item)
+  WHERE split.item <> ''
+  GROUP BY s.id
+)
+SELECT c.position, c.id AS service_id, c.name AS service_name, t.date, t.year, t.programme, t.report_id,
+       t.relation, t.lineage_path, t.cci_percent, t.cci_basis, t.findings_low, t.findings_high, t.findings_n,
+       t.kq_percent, t.kq_min, t.kq_n, t.rating_score, t.ratings, t.overall_rating
+FROM chosen c
+LEFT JOIN service_timeline t ON t.service_id = c.id AND t.theme = :theme
+ORDER BY c.position, t.date, t.report_id""",
+        "params": ["services", "theme"],
+    },
+    "services_without_inspections": {
+        "title": "Services with no inspection loaded",
+        "description": "Every service with no report of its own in this database, with how many reports it inherits from the services it descends from (service_lineage) and how many its combined service (`part_of`) has. Where both are 0, nothing about the service is loaded yet.",
+        "sql": """WITH inherited AS (
+  SELECT a.service_id, count(DISTINCT r.id) AS n, group_concat(DISTINCT a.ancestor_id) AS from_services
+  FROM service_ancestry a JOIN reports r ON r.service_id = a.ancestor_id
+  WHERE a.depth > 0
+  GROUP BY a.service_id
+),
+counted AS (SELECT service_id, count(*) AS n FROM reports WHERE service_id IS NOT NULL GROUP BY service_id)
+SELECT s.id AS service_id, s.name, s.kind, s.country, s.region, s.active_from, s.active_to,
+       coalesce(i.n, 0) AS predecessor_reports, i.from_services AS inspected_predecessors,
+       s.part_of, coalesce(p.n, 0) AS part_of_reports
+FROM services s
+LEFT JOIN inherited i ON i.service_id = s.id
+LEFT JOIN counted p ON p.service_id = s.part_of
+WHERE s.id NOT IN (SELECT service_id FROM counted)
+ORDER BY s.country, s.region, s.name""",
+        "params": [],
+    },
 }
 
 CANNED_QUERIES["coverage_by_programme_and_year"] = {
@@ -474,4 +517,6 @@ QUERY_EXAMPLES = {
     "search_text": {"q": "MAPPA"},
     "reports_failing_validation": {"rule": ""},
     "coverage_by_programme_and_year": {"programme": ""},
+    "compare_services": {"services": "southampton,leeds,norfolk,wandsworth", "theme": "risk_of_harm"},
+    "services_without_inspections": {},
 }

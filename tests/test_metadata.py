@@ -38,6 +38,7 @@ EXPECTED = {
         "title": "An inspection of youth offending services in Southampton",
         "publication_date": "2020-01", "fieldwork_start": "2019-09", "fieldwork_end": None,
         "lead_inspector": "Maria Jerram", "isbn": "978-1-84099-906-8", "previous_inspection_year": None,
+        "overall_rating": "Good",  # read by the 2018 framework's extractor, its evidence kept here too
     },
 }
 
@@ -56,6 +57,7 @@ EVIDENCE = {
     ("southampton", "publication_date"): "JANUARY 2020",
     ("southampton", "fieldwork_start"): "September 2019",
     ("southampton", "lead_inspector"): "Maria Jerram",
+    ("southampton", "overall_rating"): "Overall rating Good",
 }
 
 

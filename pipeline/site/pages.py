@@ -189,6 +189,11 @@ class Evidence:
     def page_url(self, page) -> str | None:
         return f"{self.source_url}#page={page}" if self.source_url and isinstance(page, int) else None
 
+    def anchor_url(self, anchor) -> str | None:
+        """A web page's section (the id of the heading above the value), for reports
+        published as web pages, which have no page numbers."""
+        return f"{self.source_url}#{urllib.parse.quote(anchor)}" if self.source_url and anchor else None
+
     def passage_url(self, line) -> str | None:
         if not isinstance(line, int):
             return None
@@ -198,10 +203,11 @@ class Evidence:
         return None
 
     def __call__(self, row: dict | None) -> dict | None:
-        if not row or not (row.get("evidence") or row.get("page") or row.get("line")):
+        if not row or not (row.get("evidence") or row.get("page") or row.get("line") or row.get("anchor")):
             return None
         return {"text": row.get("evidence"), "page": row.get("page"), "line": row.get("line"),
-                "pdf": self.page_url(row.get("page")), "passage": self.passage_url(row.get("line"))}
+                "pdf": self.page_url(row.get("page")), "passage": self.passage_url(row.get("line")),
+                "web": None if row.get("page") else self.anchor_url(row.get("anchor"))}
 
 
 # --- the report page ----------------------------------------------------------------
@@ -219,7 +225,7 @@ def report_context(conn, report_id: str, links: Links) -> dict | None:
         "source_url": ev.source_url,
         "service": _report_service(conn, report, links),
         "facts": _report_facts(conn, report, ev),
-        "overall": _overall(report, validations),
+        "overall": _overall(conn, report, validations, ev),
         "standards": _standards(conn, report, ev, validations),
         "cci": _cci(conn, report, ev),
         "findings": _findings(conn, report, ev),
@@ -287,11 +293,13 @@ def _report_facts(conn, report: dict, ev: Evidence) -> list[dict]:
     return [{"label": label, "value": value, "ev": where} for label, value, where in facts if value not in (None, "")]
 
 
-def _overall(report: dict, validations: list[dict]) -> dict | None:
+def _overall(conn, report: dict, validations: list[dict], ev: Evidence) -> dict | None:
     if not report.get("overall_rating"):
         return None
     checks = [v for v in validations if v["rule"].startswith("overall_rating")]
-    return {"rating": report["overall_rating"], "class": rating_class(report["overall_rating"]), "checks": checks}
+    read = one(conn, "SELECT * FROM metadata_evidence WHERE report_id = ? AND field = 'overall_rating'", report["id"])
+    return {"rating": report["overall_rating"], "class": rating_class(report["overall_rating"]), "checks": checks,
+            "ev": ev(read)}
 
 
 def _kq_band(percent, bands: list[dict]) -> str | None:

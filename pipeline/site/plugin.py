@@ -7,7 +7,8 @@
   quote) is searched for as plain words, so a search box never answers with an error.
 - Page numbers link to the page of the published report: a `page` cell in any row
   that also has a `report_id` becomes `<source_url>#page=N` when the report's public
-  URL is known (`reports.source_url`, from corpus/manifest.csv).
+  URL is known (`reports.source_url`, from corpus/manifest.csv); for a report published
+  as a web page, an `anchor` cell links to its section, `<source_url>#<anchor>`.
 - A page for every report and every service: the row pages of `reports` and `services`
   (templates/row-inspections-reports.html, row-inspections-services.html) are laid out
   from what pages.py reads; their URLs and `.json` are Datasette's own. `/<db>/-/compare`
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import urllib.parse
 from functools import lru_cache
 from pathlib import Path
 
@@ -96,7 +98,9 @@ def render_cell(row, value, column, table, database, datasette):
         links = Links(datasette.urls, database)
         url = links.report(value) if column == "report_id" else links.service(value)
         return Markup('<a href="{}">{}</a>').format(url, value)
-    if column != "page" or not isinstance(value, int):
+    page_cell = column == "page" and isinstance(value, int)
+    anchor_cell = column == "anchor" and isinstance(value, str) and value
+    if not (page_cell or anchor_cell):
         return None
     report_id = _value(row, "report_id")
     if isinstance(report_id, dict):  # a table page expands foreign keys to {value, label}
@@ -108,6 +112,9 @@ def render_cell(row, value, column, table, database, datasette):
         url = (await _source_urls(datasette, database)).get(report_id)
         if not url or not url.lower().startswith(("https://", "http://")):
             return None
+        if anchor_cell:  # a report published as a web page: the section's heading id
+            return Markup('<a href="{}#{}" title="Open this section of the published web page">{}&nbsp;&#8599;</a>').format(
+                url, urllib.parse.quote(value), value)
         return Markup(f'<a href="{escape(url)}#page={value}" title="Open page {value} of the published report">'
                       f'{value}&nbsp;&#8599;</a>')
 

@@ -89,6 +89,7 @@ def extract(doc: Document, context: dict) -> dict:
     report, cover_check = cover_year(doc, context.get("metadata") or {})
     validations += [cover_check] if cover_check else []
     return {
+        "metadata_evidence": report.pop("metadata_evidence", []),
         "report": report,
         "scores": scores,
         "recommendations": recommendations(doc),
@@ -308,7 +309,8 @@ def cover_year(doc: Document, metadata: dict) -> tuple[dict, dict | None]:
     year = int(match["year"])
     published = metadata.get("publication_date")
     if not published:
-        return {"year": year, "publication_date": str(year)}, None
+        evidence = {"field": "publication_date", "value": str(year), **provenance(doc, *match.span("year"))}
+        return {"year": year, "publication_date": str(year), "metadata_evidence": [evidence]}, None
     return {}, {"rule": "cover_year_matches_publication_date",
                 "expected": f"the cover year equals the publication year ({published[:4]})",
                 "found": str(year), "passed": int(published[:4] == str(year)), "evidence": fold(match.group(0))}

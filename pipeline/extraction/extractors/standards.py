@@ -609,8 +609,11 @@ def extract(doc: Document, context: dict) -> dict:
         overall_statements=overall_statements, sample_statements=statements, recommendations=recs,
         stated_recommendations=stated_recommendation_count(doc, lay.recommendations),
         unreadable_facts=unreadable_facts)
+    stated = next((where for _, _, word, where in overall_statements if word and word == overall), None)
     return {
         "report": {"overall_rating": overall},
+        # Where the overall rating was read, beside the common metadata's evidence.
+        "metadata_evidence": [{"field": "overall_rating", "value": overall, **stated}] if stated else [],
         "ratings": ratings,
         "key_questions": key_question_rows(doc, fw, questions),
         "recommendations": recs,

@@ -337,8 +337,12 @@ def extract(doc: Document, context: dict) -> dict:
     region = recommendations_region(doc)
     # `number` is the order in the report: a web page restarts its numbered list under each addressee.
     recs = [{**row, "number": i} for i, row in enumerate(recommendations(doc, region) if region else [], start=1)]
+    stated = next((s for s in overall if s.rating and s.rating == overall_rating), None)
     return {
         "report": {"overall_rating": overall_rating},
+        # Where the overall rating was read, beside the common metadata's evidence.
+        "metadata_evidence": [{"field": "overall_rating", "value": overall_rating,
+                               **provenance(doc, stated.start, stated.end)}] if stated else [],
         "ratings": rating_rows(doc, fw, statements),
         "key_questions": key_question_rows(doc, found),
         "recommendations": recs,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..reading.document import Document
-from .quantities import find_quantities
+from .quantities import Reading, read_sentence
 
 
 def provenance(doc: Document, start: int, end: int) -> dict:
@@ -12,10 +12,12 @@ def provenance(doc: Document, start: int, end: int) -> dict:
 
 
 def quantity_columns(quantities: list) -> dict:
-    """The contract's quantity columns from the first quantity; all of them under `quantities`
-    (written to `finding_quantities` by the build)."""
+    """The contract's quantity columns from the first quantity, and its direction (the share
+    of cases that met the standard or fell short); all of them under `quantities` (written to
+    `finding_quantities` by the build)."""
     first = quantities[0] if quantities else None
     return {
+        "direction": first.direction if first else None,
         "quantity_text": first.text if first else None,
         "proportion_low": first.low if first else None,
         "proportion_high": first.high if first else None,
@@ -27,17 +29,20 @@ def quantity_columns(quantities: list) -> dict:
 
 def finding(doc: Document, start: int, end: int, *, section: str | None, heading: str | None = None,
             polarity: str | None = None, sample_size: int | None = None, text: str | None = None,
-            antecedent: int | None = None, evidence: str | None = None) -> dict:
+            antecedent: int | None = None, evidence: str | None = None, reading: Reading | None = None) -> dict:
     """A `findings` row for the statement between two offsets of doc.text.
 
     `text` replaces the statement when it was re-joined from pieces (a footnote or page
     break inside it), `evidence` the quoted source; `antecedent` is the count an
-    anaphoric quantity refers back to ("all except one of those cases")."""
+    anaphoric quantity refers back to ("all except one of those cases"); `reading` the
+    statement's quantities when the caller has read them already (read_sentence)."""
     span = doc.span(start, end)
     statement = text if text is not None else span.text
     row = {"section": section, "heading": heading, "text": statement, "polarity": polarity,
            **span.as_provenance()}
     if evidence is not None:
         row["evidence"] = evidence
-    row.update(quantity_columns(find_quantities(statement, sample_size, antecedent=antecedent)))
+    if reading is None:
+        reading = read_sentence(statement, sample_size, antecedent=antecedent)
+    row.update(quantity_columns(reading.quantities))
     return row

@@ -360,9 +360,13 @@ def db():
                ("3.2", "Over three-quarters of assessments of safety and well-being were good enough.", 0.76, 0.85),
                ("Key strengths", "Work to understand and respond to diversity factors was very strong.", None, None)]
     database["findings"].insert_all(
-        {"report_id": "2016-sqs-norfolk", "section": section, "text": text, "proportion_low": low,
-         "proportion_high": high, "theme": link.theme_for_finding("SQS", section, None, text)}
-        for section, text, low, high in norfolk)
+        {"id": number, "report_id": "2016-sqs-norfolk", "section": section, "text": text, "proportion_low": low,
+         "proportion_high": high, "direction": "met" if low is not None else None,
+         "theme": link.theme_for_finding("SQS", section, None, text)}
+        for number, (section, text, low, high) in enumerate(norfolk, 1))
+    database["finding_quantities"].insert_all(  # what the findings measure reads
+        {"finding_id": number, "report_id": "2016-sqs-norfolk", "proportion_low": low, "proportion_high": high,
+         "direction": "met"} for number, (_, _, low, high) in enumerate(norfolk, 1) if low is not None)
     database["recommendations"].insert_all([
         {"report_id": "2011-cci-wessex", "number": 1, "addressee": "YOT Manager",
          "text": "Asset assessments and plans should be timely and of good quality"},

@@ -36,6 +36,7 @@ class Grammar:
     negators: re.Pattern
     breaks: re.Pattern
     segments: re.Pattern
+    subordinate: re.Pattern
     ignore: re.Pattern
 
 
@@ -50,6 +51,7 @@ def grammar() -> Grammar:
         negators=_words(negators),
         breaks=re.compile("|".join(f"(?:{p})" for p in spec["clause_breaks"]), re.IGNORECASE),
         segments=re.compile("|".join(f"(?:{p})" for p in spec["segment_breaks"]), re.IGNORECASE),
+        subordinate=re.compile(r"\s*(?:" + "|".join(spec["leading_subordinators"]) + r")\b[^,;]*,", re.IGNORECASE),
         ignore=_words(spec["ignore"]),
     )
 
@@ -89,8 +91,16 @@ def _holding(spans, offset: int) -> tuple[int, int]:
 
 
 def clause_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each clause of a sentence."""
-    return _spans(grammar().breaks, text, 0, len(text))
+    """(start, end) of each clause of a sentence; a leading subordinate clause ("While ..., ")
+    is a clause of its own."""
+    spans = []
+    for start, end in _spans(grammar().breaks, text, 0, len(text)):
+        match = grammar().subordinate.match(text, start, end)
+        if match and match.end() < end:
+            spans += [(start, match.end() - 1), (match.end(), end)]
+        else:
+            spans.append((start, end))
+    return spans
 
 
 def clause_at(text: str, offset: int) -> tuple[int, int]:

@@ -875,7 +875,7 @@ class QuantityContext:
         kind = cand.kind
         if kind in ("count", "count_of") and (nf["sample_before"].search(before) or nf["sample_after"].match(after)):
             return "sample_size"  # "We looked at 30 cases"
-        if re.search(r"\b(?:score|scored|scores|scoring)\b[^.;,]{0,15}$", before, re.IGNORECASE):
+        if re.search(r"\b(?:score|scored|scores|scoring)\s+(?:of\s+|was\s+|were\s+|is\s+|at\s+)?$", before, re.IGNORECASE):
             return "score"  # "an Asset score of 24 out of 48", "the average Asset score was 18 out of 64"
         if kind in ("percent", "percent_range", "fraction", "ratio", "count_of") and (
                 nf["comparator_before"].search(before) or nf["comparator_after"].match(after)):
@@ -884,7 +884,8 @@ class QuantityContext:
                 nf["change_before"].search(before) or nf["change_after"].match(after)):
             return "change"  # "fell from 40% to 35%", "a 20% reduction"
         counts_units = cand.np is not None and cand.np.head is not None
-        if not counts_units and nf["other_population"].match(after_core if kind != "count_of" else after):
+        of_what = after if kind == "count_of" else after_core if re.match(r"\s*of\b", after_core) else ""
+        if not counts_units and nf["other_population"].match(of_what):
             return "other_population"  # "Half of the staff", "3 of the 4 domains"
         people = not counts_units or cand.head in ("children", "people", "child", "person")
         if people and (nf["survey"].match(after_core) or nf["survey_before"].search(before)):

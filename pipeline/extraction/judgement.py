@@ -33,6 +33,7 @@ def _words(patterns) -> re.Pattern:
 class Grammar:
     meets: re.Pattern
     falls_short: re.Pattern
+    needs: re.Pattern
     negators: re.Pattern
     breaks: re.Pattern
     segments: re.Pattern
@@ -48,6 +49,7 @@ def grammar() -> Grammar:
     return Grammar(
         meets=_words(spec["meets"]),
         falls_short=_words(spec["falls_short"]),
+        needs=_words(spec["needs"]),
         negators=_words(negators),
         breaks=re.compile("|".join(f"(?:{p})" for p in spec["clause_breaks"]), re.IGNORECASE),
         segments=re.compile("|".join(f"(?:{p})" for p in spec["segment_breaks"]), re.IGNORECASE),
@@ -125,18 +127,21 @@ def blanked(text: str, start: int, end: int, exclude) -> str:
 def judge(text: str, start: int = 0, end: int | None = None, exclude=(), near: int | None = None) -> int:
     """+1 when the clause text[start:end] says the work met the standard, -1 when it says it
     fell short, 0 when it judges nothing. `exclude`: (start, end) spans of text left unread;
-    `near`: the offset of a quantity, whose nearest judgement word decides a clause that
-    has both kinds (without it, the shortfall decides)."""
+    `near`: the offset of a quantity: where the clause has words that meet the standard and
+    a need ("requires improvement"), the one nearer the quantity decides (without it, or
+    against a plain shortfall such as "late", the shortfall decides)."""
     g = grammar()
     clause = blanked(text, start, len(text) if end is None else end, exclude)
-    short = [m.span() for m in g.falls_short.finditer(clause)]
+    hard = [m.span() for m in g.falls_short.finditer(clause)]
+    needs = [m.span() for m in g.needs.finditer(clause)]
+    short = hard + needs
     meets = [m.span() for m in g.meets.finditer(clause)
              if not any(a <= m.start() < b or m.start() <= a < m.end() for a, b in short)]
     negated = any(not any(a <= m.start() < b for a, b in short) for m in g.negators.finditer(clause))
-    if meets and short and near is not None:
+    if meets and needs and not hard and near is not None:
         at = near - start
         distance = lambda span: min(abs(span[0] - at), abs(span[1] - at))  # noqa: E731
-        nearest_meets = min(map(distance, meets)) < min(map(distance, short))
+        nearest_meets = min(map(distance, meets)) < min(map(distance, needs))
         meets, short = (meets, []) if nearest_meets else ([], short)
     if negated:
         return -1 if meets else 1 if short else 0

@@ -390,7 +390,7 @@ class QuantityMatcher:
             [{"LOWER": {"IN": [w.lower() for w in fractions["bare"]]}}],
             [{"LOWER": {"IN": glued}}],
         ])
-        unit = {"LOWER": {"IN": sorted(table.units)}}
+        unit = {"LOWER": {"IN": sorted(table.units | {"times", "occasions"})}}
         hyphen = {"ORTH": "-", "OP": "?"}
         every = {"LOWER": "every"}
         self.matcher.add("ratio", [
@@ -401,7 +401,11 @@ class QuantityMatcher:
             [NUM, unit, {"LOWER": "out"}, {"LOWER": "of"}, NUM],  # "nine cases out of ten"
         ])
         self.matcher.add("slash", [[{"NORM": QSLASH_NORM}]])
+        percent_aside = [{"ORTH": "("}, NUM, {"ORTH": "%"}, {"ORTH": ")"}]
         self.matcher.add("count_of", [[NUM, {"LOWER": "out", "OP": "?"}, {"LOWER": "of"},
+                                       {"LOWER": {"IN": ["the", "these", "those"]}, "OP": "?"}, NUM],
+                                      # "in 15 (75%) of the 20 cases": the percentage restates the count
+                                      [NUM, *percent_aside, {"LOWER": "of"},
                                        {"LOWER": {"IN": ["the", "these", "those"]}, "OP": "?"}, NUM]])
         self.matcher.add("count", [[NUM]])
         exceptions = spec["exceptions"]
@@ -418,6 +422,9 @@ class QuantityMatcher:
             [{"LOWER": "with"}, only, {"LOWER": {"IN": ["a", "one"]}}, {"LOWER": "single", "OP": "?"},
              {"LOWER": "exception"}],
             [{"LOWER": "with"}, {"LOWER": "the"}, {"LOWER": "exception"}, {"LOWER": "of"}, NUM],
+            # "completed except in two cases", "apart from one case, all plans ..."
+            [{"LOWER": {"IN": ["except", "excepting"]}}, {"LOWER": {"IN": ["in", "for"]}}, NUM],
+            [{"LOWER": "apart"}, {"LOWER": "from"}, NUM],
         ])
         for row in spec["hedges"]:
             self.phrases.add("hedge:" + row["name"], [nlp.make_doc(p) for p in row["phrases"]])
@@ -563,6 +570,7 @@ class QuantityContext:
                 chosen.append(cand)
         chosen.sort(key=lambda c: c.start)
         chosen = self._open_ends(doc, self._ranges(doc, chosen))
+        chosen = self._leading_exceptions(doc, [c for c in chosen if not self._restated(doc, c, chosen)])
         for cand in chosen:
             self._what_it_counts(doc, cand)
         # "In all 22 cases": the 22 is the base of "all", not a count of its own.
@@ -647,6 +655,8 @@ class QuantityContext:
             return None
         if start and (doc[start - 1].lower_ == "of" or (start >= 2 and doc[start - 2:start].text.lower() == "of the")):
             return None  # "78% of the 32 cases": the base of another quantity, not a count
+        if start and doc[start - 1].lower_ in ("every", "each"):
+            return None  # "three case managers for every 20 children": a ratio of staff to children
         # "13 cases", not "five of the six cases" (count_of)
         np = self._noun_phrase(doc, end, allow_verb=False) if self._next_word(doc, end) != "of" else None
         prefix = doc.user_data.get("prefix")
@@ -673,6 +683,10 @@ class QuantityContext:
         if start and doc[start - 1].lower_ == "in":
             start -= 1
         cand = Candidate("exception", start, end, end, "exception", {"N": excepted})
+        inside = next((i for i in range(start, numbers[0] if numbers else end) if doc[i].lower_ in self.table.units), None)
+        if inside is not None and stated is None:  # "All cases except one": the noun is inside
+            cand.np = NounPhrase(inside, inside, inside + 1, inside)
+            return cand
         if stated is not None:
             cand.stated = int(stated)
             cand.np = NounPhrase(numbers[0] + 1, numbers[0] + 2, end, None, int(stated), end - 1)
@@ -740,6 +754,30 @@ class QuantityContext:
                 cand.rule = f"{name}+{cand.rule}"
         return chosen
 
+    def _leading_exceptions(self, doc, chosen: list) -> list:
+        """"Apart from one case, all plans were reviewed": the exception and the "all" after it
+        are one quantity, of what "all" counts."""
+        out, skip = [], set()
+        for i, cand in enumerate(chosen):
+            if i in skip:
+                continue
+            following = chosen[i + 1] if i + 1 < len(chosen) else None
+            if cand.kind == "exception" and doc[cand.start].lower_ in ("apart", "except", "excepting") \
+                    and following is not None and following.rule == "vague:all" \
+                    and 0 <= following.start - cand.end <= 2 \
+                    and all(t.text == "," or t.lower_ in self.table.units for t in doc[cand.end:following.start]):
+                cand.end = cand.core_end = following.end
+                cand.np = following.np or cand.np
+                skip.add(i + 1)
+            out.append(cand)
+        return out
+
+    def _restated(self, doc, cand: Candidate, chosen: list) -> bool:
+        """"In seven cases (35%)": a percentage in brackets straight after a count restates it."""
+        return (cand.kind == "percent" and cand.start and doc[cand.start - 1].text == "("
+                and cand.end < len(doc) and doc[cand.end].text == ")"
+                and any(other.end == cand.start - 1 and other.kind in ("count", "count_of") for other in chosen))
+
     # What a quantity counts.
 
     def _what_it_counts(self, doc, cand: Candidate) -> None:
@@ -786,7 +824,7 @@ class QuantityContext:
                 if condition.group(0).endswith(","):  # the condition names the cases
                     cand.base_text = before[condition.start():condition.end()].strip(" ,")
             elif cand.kind in ("fraction", "exception", "percent") and cand.core_end < len(doc) \
-                    and doc[cand.core_end].lower_ in self.table.pronoun_verbs:
+                    and (np is None or np.head is None) and doc[cand.core_end].lower_ in self.table.pronoun_verbs:
                 cand.scope = "anaphoric"  # "two-thirds met the needs", "All except three were"
         prefix = doc.user_data.get("prefix")
         if prefix and cand.start > prefix.comma and cand.stated is None \
@@ -831,9 +869,18 @@ class QuantityContext:
                 while j < n and doc[j].text not in CLAUSE_STOPS:
                     j += 1
                 j += 1
-            # ... and stops at a new subject: "cases where this was required we found ..."
+            # ... and stops at a new subject ("cases where this was required we found ...") or at
+            # the main clause's verb ("cases that required a referral had been referred")
+            verbs = self.table.pronoun_verbs | {"been", "be"}
+            seen_verb = False
             while j < n and j < k + 25 and doc[j].text not in CLAUSE_STOPS \
                     and not (j > k + 2 and doc[j].lower_ in NEW_SUBJECTS):
+                word = doc[j].lower_
+                if word in verbs:
+                    previous = doc[j - 1].lower_
+                    if seen_verb and previous not in verbs and not previous.endswith("ly") and previous != "not":
+                        break
+                    seen_verb = True
                 j += 1
             return min(j, n)
         j = k + 1
@@ -884,7 +931,9 @@ class QuantityContext:
                 nf["change_before"].search(before) or nf["change_after"].match(after)):
             return "change"  # "fell from 40% to 35%", "a 20% reduction"
         counts_units = cand.np is not None and cand.np.head is not None
-        of_what = after if kind == "count_of" else after_core if re.match(r"\s*of\b", after_core) else ""
+        # "Half of the staff"; "Half the staff" (a fraction or vague word straight before its noun)
+        of_what = (after if kind == "count_of" else after_core if re.match(r"\s*of\b", after_core)
+                   or (kind in ("fraction", "vague") and re.match(r"\s*(?:the|these|those)\b", after_core)) else "")
         if not counts_units and nf["other_population"].match(of_what):
             return "other_population"  # "Half of the staff", "3 of the 4 domains"
         people = not counts_units or cand.head in ("children", "people", "child", "person")

@@ -359,14 +359,11 @@ def db():
     norfolk = [("2.1", "Three-quarters of assessments of the risk of harm to others met the needs of the case.", 0.75, 0.75),
                ("3.2", "Over three-quarters of assessments of safety and well-being were good enough.", 0.76, 0.85),
                ("Key strengths", "Work to understand and respond to diversity factors was very strong.", None, None)]
-    database["findings"].insert_all(
-        {"id": number, "report_id": "2016-sqs-norfolk", "section": section, "text": text, "proportion_low": low,
-         "proportion_high": high, "direction": "met" if low is not None else None,
+    database["findings"].insert_all(  # met_*: the share that met the standard, what the findings measure reads
+        {"report_id": "2016-sqs-norfolk", "section": section, "text": text, "proportion_low": low,
+         "proportion_high": high, "met_low": low, "met_high": high, "met_n": 1 if low is not None else None,
          "theme": link.theme_for_finding("SQS", section, None, text)}
-        for number, (section, text, low, high) in enumerate(norfolk, 1))
-    database["finding_quantities"].insert_all(  # what the findings measure reads
-        {"finding_id": number, "report_id": "2016-sqs-norfolk", "proportion_low": low, "proportion_high": high,
-         "direction": "met"} for number, (_, _, low, high) in enumerate(norfolk, 1) if low is not None)
+        for section, text, low, high in norfolk)
     database["recommendations"].insert_all([
         {"report_id": "2011-cci-wessex", "number": 1, "addressee": "YOT Manager",
          "text": "Asset assessments and plans should be timely and of good quality"},

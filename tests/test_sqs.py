@@ -294,6 +294,24 @@ def test_every_row_points_back_to_its_line(name):
     # no judgement
     ("Unusually, every case that we inspected in Wandsworth required specific planning.", None),
     ("This applied to both assessments and plans.", None),
+    ("Staff were enthusiastic and committed.", None),
+    # sentences of the same kind, written afresh
+    ("Assessments of the likelihood of reoffending were of a high standard in most cases.", "strength"),
+    ("The quality of risk management plans was poor.", "improvement"),
+    ("Case managers did not always recognise the need to review assessments.", "improvement"),
+    ("There was no evidence of management oversight in a third of cases.", "improvement"),
+    ("Management oversight was evident in all cases.", "strength"),
+    ("Plans were not sufficiently outcome-focused.", "improvement"),
+    ("Victims' safety was given insufficient attention in almost half of cases.", "improvement"),
+    ("Assessment of vulnerability was sufficient in less than half of cases.", "improvement"),
+    ("Work to protect the public was unsatisfactory.", "improvement"),
+    ("Initial assessments were largely done well.", "strength"),
+    ("There was a lack of substance misuse provision.", "improvement"),
+    ("Reports to court were of good quality in almost all cases.", "strength"),
+    ("Plans were timely in only half of the cases.", "improvement"),
+    ("Case managers had not taken account of the victims' needs in a quarter of cases.", "improvement"),
+    ("The initial assessment was completed late in four cases.", "improvement"),
+    ("No cases were found where the plan was late.", "strength"),
 ])
 def test_polarity_from_the_sentence(sentence, polarity):
     assert polarity_of(sentence) == polarity

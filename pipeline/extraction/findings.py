@@ -11,13 +11,27 @@ def provenance(doc: Document, start: int, end: int) -> dict:
     return doc.span(start, end).as_provenance()
 
 
+def met_share(quantities: list) -> dict:
+    """The finding's share of cases that met the standard: the mean over its quantities that
+    judge case work (those with a direction), each direction-corrected (a share that fell short
+    counts as 1 minus it). What report_theme_measures averages, per finding."""
+    shares = [(q.low, q.high) if q.direction == "met" else (1 - q.high, 1 - q.low)
+              for q in quantities if q.direction and q.low is not None]
+    if not shares:
+        return {"met_low": None, "met_high": None, "met_n": None}
+    return {"met_low": round(sum(low for low, _ in shares) / len(shares), 6),
+            "met_high": round(sum(high for _, high in shares) / len(shares), 6), "met_n": len(shares)}
+
+
 def quantity_columns(quantities: list) -> dict:
     """The contract's quantity columns from the first quantity, and its direction (the share
-    of cases that met the standard or fell short); all of them under `quantities` (written to
-    `finding_quantities` by the build)."""
+    of cases that met the standard or fell short); the finding's direction-corrected share
+    (`met_share`); all of them under `quantities` (written to `finding_quantities` by the
+    build)."""
     first = quantities[0] if quantities else None
     return {
         "direction": first.direction if first else None,
+        **met_share(quantities),
         "quantity_text": first.text if first else None,
         "proportion_low": first.low if first else None,
         "proportion_high": first.high if first else None,

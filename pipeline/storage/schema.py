@@ -134,14 +134,17 @@ TABLES = {
             ("count", int, "Number of cases stated or derived"),
             ("denominator", int, "Number of cases the count is out of"),
             ("direction", str, "What the first quantity counts: `met` (the share of cases that met the standard, \"sufficient in almost half of cases\"), `short` (the share that fell short, \"insufficient in almost half of cases\") or NULL (the sentence judges nothing; see finding_quantities)"),
+            ("met_low", float, "Share of cases that met the standard (proportion 0–1): the mean lower end over the finding's quantities of case work, each direction-corrected (a share that fell short counts as 1 minus it); NULL when none judges the work"),
+            ("met_high", float, "The same, upper end (proportion 0–1)"),
+            ("met_n", int, "Number of the finding's quantities that met_low and met_high average"),
             ("theme", str, "Shared theme across frameworks"),
             *PROVENANCE,
         ],
         "fks": [("report_id", "reports", "id")],
         "fts": ["text", "section", "heading"],
         # Covers report_theme_measures' findings step (service_timeline, service_history) without
-        # reading the table: on 500 reports, 70 ms → 25 ms a query (benchmarks/serve_load.py).
-        "indexes": [("report_id", "theme", "proportion_low", "proportion_high")],
+        # reading the table or joining finding_quantities (benchmarks/serve_load.py).
+        "indexes": [("report_id", "theme", "met_low", "met_high", "met_n")],
     },
     "finding_quantities": {
         "description": "Every quantity in a finding (findings holds the first), normalised to a 0–1 interval.",
@@ -168,8 +171,6 @@ TABLES = {
             ("end", int, "Character offset just after the quantity in the finding's text"),
         ],
         "fks": [("finding_id", "findings", "id"), ("report_id", "reports", "id")],
-        # Covers report_theme_measures' findings measure without reading the table.
-        "indexes": [("report_id", "direction", "finding_id", "proportion_low", "proportion_high")],
     },
     "samples": {
         "description": "Sizes of what was inspected.",

@@ -11,7 +11,8 @@
       else of its section overall scores; `cci_basis` says which.
     * `findings_low` / `findings_high` (the measure for SQS, shown for every programme):
       the mean 0–1 interval of the share of cases that met the standard, over the
-      theme's quantities of case work (`finding_quantities` with a `direction`), each
+      theme's quantities of case work (`finding_quantities` with a `direction`, summed per
+      finding at build time in `findings.met_low` / `met_high` / `met_n`), each
       direction-corrected: "sufficient in almost half of cases" is [0.4, 0.5),
       "insufficient in almost half of cases" 1 - that, (0.5, 0.6]. Quantities that judge
       nothing (what the cases were, what the court did) are left out, and so is what is
@@ -68,14 +69,11 @@ WITH cci AS (
   FROM scores WHERE theme IS NOT NULL GROUP BY report_id, theme
 ),
 found AS (
-  SELECT q.report_id, f.theme,
-         avg(CASE q.direction WHEN 'met' THEN q.proportion_low ELSE 1 - q.proportion_high END) AS findings_low,
-         avg(CASE q.direction WHEN 'met' THEN q.proportion_high ELSE 1 - q.proportion_low END) AS findings_high,
-         count(DISTINCT q.finding_id) AS findings_n, count(*) AS findings_quantities_n
-  FROM finding_quantities q JOIN findings f ON f.id = q.finding_id
-  WHERE q.direction IN ('met', 'short') AND q.proportion_low IS NOT NULL AND q.proportion_high IS NOT NULL
-    AND f.theme IS NOT NULL
-  GROUP BY q.report_id, f.theme
+  SELECT report_id, theme, sum(met_low * met_n) / sum(met_n) AS findings_low,
+         sum(met_high * met_n) / sum(met_n) AS findings_high,
+         count(*) AS findings_n, sum(met_n) AS findings_quantities_n
+  FROM findings WHERE theme IS NOT NULL AND met_n > 0
+  GROUP BY report_id, theme
 ),
 kq AS (
   SELECT report_id, theme, avg(percent_yes) AS kq_percent, min(percent_yes) AS kq_min,

@@ -9,7 +9,6 @@ from hypothesis import strategies as st
 from pipeline.models import load_model
 from pipeline.extraction.quantities import PIPES, Interval, find_quantities, quantity_nlp, read_sentence
 from pipeline.reading.sentences import sentences, split_sentences
-from tests.conftest import corpus_document
 
 # (text, sample size, [(quantity_text, kind, interval, count, denominator), ...]).
 # The interval is written as in models/quantifiers.yml: "[0.65, 0.75)" excludes 0.75.

@@ -148,15 +148,6 @@ def judge(text: str, start: int = 0, end: int | None = None, exclude=(), near: i
     return -1 if short else 1 if meets else 0
 
 
-def met_share(quantity) -> tuple[float, float] | None:
-    """The quantity's interval as the share of cases that met the standard."""
-    if quantity.low is None or quantity.direction is None:
-        return None
-    if quantity.direction == "short":
-        return 1 - quantity.high, 1 - quantity.low
-    return quantity.low, quantity.high
-
-
 def polarity(text: str, quantities, rules: PolarityRules) -> str | None:
     """`improvement` when any clause reports a shortfall or something to be done, else
     `strength` when any clause reports work that met the standard, else None."""

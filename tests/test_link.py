@@ -413,9 +413,10 @@ def db():
     norfolk = [("2.1", "Three-quarters of assessments of the risk of harm to others met the needs of the case.", 0.75, 0.75),
                ("3.2", "Over three-quarters of assessments of safety and well-being were good enough.", 0.76, 0.85),
                ("Key strengths", "Work to understand and respond to diversity factors was very strong.", None, None)]
-    database["findings"].insert_all(
+    database["findings"].insert_all(  # met_*: the share that met the standard, what the findings measure reads
         {"report_id": "2016-sqs-norfolk", "section": section, "text": text, "proportion_low": low,
-         "proportion_high": high, "theme": link.theme_for_finding("SQS", section, None, text)}
+         "proportion_high": high, "met_low": low, "met_high": high, "met_n": 1 if low is not None else None,
+         "theme": link.theme_for_finding("SQS", section, None, text)}
         for section, text, low, high in norfolk)
     database["recommendations"].insert_all([
         {"report_id": "2011-cci-wessex", "number": 1, "addressee": "YOT Manager",

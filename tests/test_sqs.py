@@ -84,21 +84,23 @@ PARAGRAPHS = {
 }
 
 # (section, quantity as printed) → (interval as in models/quantifiers.yml, count, denominator).
+# None: read as a number but not a quantity of the cases inspected (NOT_QUANTITIES says why).
 QUANTITIES = {
     "wandsworth": {
         ("1.1", "three-quarters"): ("[0.75, 0.75]", 15, 20),  # PSRs in three-quarters of the 20 cases
         ("1.1", "All except three"): ("[0.8, 0.8]", 12, 15),  # … all except three of those 15 PSRs
-        ("1.1", "one case"): ("[0.05, 0.05]", 1, 20),
+        ("1.1", "one case"): None,  # "In one case we found a comment from a Crown Court judge": an anecdote
         ("1.2", "two-thirds"): ("[0.666667, 0.666667]", None, None),  # of the reviews that were necessary
         ("1.3", "half"): ("[0.5, 0.5]", 10, 20),
-        ("2.1", "almost three-quarters"): ("[0.65, 0.75)", None, None),
-        ("2.2", "every"): ("[1, 1]", 20, 20),
+        # of 20, only 14 is almost three-quarters: 13 (0.65) would be "almost two-thirds"
+        ("2.1", "almost three-quarters"): ("(0.666667, 0.75)", 14, 20),
+        ("2.2", "every"): None,  # "every case ... required specific planning": case mix, not a finding
         ("2.2", "just over half"): ("(0.5, 0.6]", None, None),
         ("2.3", "almost half"): ("[0.4, 0.5)", None, None),
         ("2.5", "almost two-thirds"): ("[0.566667, 0.666667)", None, None),
         ("3.1", "Just over half"): ("(0.5, 0.6]", None, None),
         ("3.2", "half"): ("[0.5, 0.5]", None, None),  # of the cases where this was required
-        ("3.3", "just over two-thirds"): ("(0.666667, 0.766667]", None, None),
+        ("3.3", "just over two-thirds"): ("(0.666667, 0.75)", None, None),  # short of three-quarters
         ("3.3", "just over half"): ("(0.5, 0.6]", None, None),
         ("3.4", "half"): ("[0.5, 0.5]", None, None),  # of the relevant cases
         ("4.3", "Most"): ("(0.5, 0.9]", None, None),
@@ -114,15 +116,16 @@ QUANTITIES = {
         ("1.4", "usually"): ("(0.5, 0.9]", None, None),
         ("2.1", "Three-quarters"): ("[0.75, 0.75]", 24, 32),
         ("2.1", "not always"): ("[0.5, 1)", None, None),
-        ("2.1", "one case"): ("[0.03125, 0.03125]", 1, 32),
-        ("2.3", "five cases"): ("[0.15625, 0.15625]", 5, 32),
+        ("2.1", "one case"): None,  # "For example, in one case ...": an anecdote
+        ("2.3", "five cases"): None,  # "five cases that were eligible for MAPPA": case mix
+        ("4.4", "in most cases"): ("(0.5, 0.9]", None, None),
         ("2.4", "in most cases"): ("(0.5, 0.9]", None, None),
         ("3.1", "in all except one PSR"): ("[0.5, 0.96875]", None, None),
-        ("3.2", "Over three-quarters"): ("(0.75, 0.95]", None, None),
+        ("3.2", "Over three-quarters"): ("(0.75, 0.9)", None, None),  # short of "almost all"
         ("3.3", "in all except one relevant case"): ("[0.5, 0.96875]", None, None),
         ("4.1", "a few"): ("(0, 0.2]", None, None),
-        ("4.5", "13 cases"): ("[0.40625, 0.40625]", 13, 32),
-        ("4.5", "in all except one of those cases"): ("[0.923077, 0.923077]", 12, 13),
+        ("4.5", "13 cases"): None,  # "There were 13 cases where ...": the set the next sentence counts
+        ("4.5", "in all except one of those cases"): ("[0.923077, 0.923077]", 12, 13),  # ... 12 of those 13
     },
 }
 
@@ -219,7 +222,7 @@ def test_sentences_and_first_quantities():
     assert wandsworth[0]["text"] == ("The initial assessment of risk of harm to others was sufficient in almost "
                                      "three-quarters of cases.")
     assert (wandsworth[0]["quantity_text"], wandsworth[0]["proportion_low"], wandsworth[0]["proportion_high"]) == (
-        "almost three-quarters", 0.65, 0.75)
+        "almost three-quarters", 0.666667, 0.75)
     assert len(wandsworth) == 7
     norfolk = [f for f in corpus_result("norfolk")["findings"] if f["section"] == "4.5"]
     assert [f["text"][:30] for f in norfolk] == [
@@ -266,9 +269,105 @@ def test_every_row_points_back_to_its_line(name):
     ("Management oversight of risk of harm work needed further improvement.", "improvement"),
     ("Reviews were not always undertaken as required.", "improvement"),
     ("In one case we found a comment from a Crown Court judge.", None),
+    # the grammar of the judgement, not its words: "good enough" in a clause that falls short
+    ("Sometimes, however, it focused on countersigning the completion of assessments and plans, rather than on "
+     "making sure they were of good enough quality before they were accepted.", "improvement"),  # Norfolk 2.4
+    ("There was little evidence of children and young people having signed their plans.", "improvement"),
+    ("In a few cases a PSR would have been valuable but had not been requested by the sentencing court.",
+     "improvement"),
+    ("Most plans were not written in language that was meaningful to children and young people.", "improvement"),
+    ("However, this was not consistent.", "improvement"),
+    ("In most cases there were no delays.", "strength"),
+    ("In no case was the assessment late.", "strength"),
+    ("Sufficient efforts had been made in most cases to understand why the child or young person offended and what "
+     "might have helped to reduce their offending.", "strength"),
+    # a share of cases meeting the standard that the letters write up as needing improvement
+    ("Planning for work to reduce likelihood of reoffending was good enough in half of the cases.", "improvement"),
+    ("Just over half of the assessments of vulnerability met the needs of the case.", "improvement"),
+    ("Management oversight was sufficient and effective in almost two-thirds of cases.", "improvement"),
+    ("Planning promoted safety and wellbeing well enough in only two-thirds of cases.", "improvement"),
+    ("The initial assessment of risk of harm to others was sufficient in almost three-quarters of cases.",
+     "strength"),
+    ("However, we rarely found these plans clearly written within the case record.", "improvement"),
+    ("In some assessments we found good use of intelligence to inform the assessment.", "strength"),
+    ("In 4 out of 22 cases we felt the classification of risk of harm to others was too low.", "improvement"),
+    # no judgement
+    ("Unusually, every case that we inspected in Wandsworth required specific planning.", None),
+    ("This applied to both assessments and plans.", None),
+    ("Staff were enthusiastic and committed.", None),
+    # sentences of the same kind, written afresh
+    ("Assessments of the likelihood of reoffending were of a high standard in most cases.", "strength"),
+    ("The quality of risk management plans was poor.", "improvement"),
+    ("Case managers did not always recognise the need to review assessments.", "improvement"),
+    ("There was no evidence of management oversight in a third of cases.", "improvement"),
+    ("Management oversight was evident in all cases.", "strength"),
+    ("Plans were not sufficiently outcome-focused.", "improvement"),
+    ("Victims' safety was given insufficient attention in almost half of cases.", "improvement"),
+    ("Assessment of vulnerability was sufficient in less than half of cases.", "improvement"),
+    ("Work to protect the public was unsatisfactory.", "improvement"),
+    ("Initial assessments were largely done well.", "strength"),
+    ("There was a lack of substance misuse provision.", "improvement"),
+    ("Reports to court were of good quality in almost all cases.", "strength"),
+    ("Plans were timely in only half of the cases.", "improvement"),
+    ("Case managers had not taken account of the victims' needs in a quarter of cases.", "improvement"),
+    ("The initial assessment was completed late in four cases.", "improvement"),
+    ("No cases were found where the plan was late.", "strength"),
 ])
 def test_polarity_from_the_sentence(sentence, polarity):
     assert polarity_of(sentence) == polarity
+
+
+# Each numbered-paragraph sentence of the two letters, hand-read: (section, opening words) →
+# (polarity, direction of its first quantity).
+LETTER_JUDGEMENTS = {
+    "norfolk": {
+        ("1.1", "Sufficient efforts had been made"): ("strength", "met"),
+        ("1.1", "There were, however, a few cases"): ("improvement", "short"),
+        ("1.2", "Pre-sentence reports (PSRs) were"): ("strength", "met"),
+        ("1.2", "In a few cases a PSR would have"): ("improvement", "short"),
+        ("1.3", "Greater attention needed to be"): ("improvement", None),
+        ("1.4", "Planning with the secure estate"): ("strength", "met"),
+        ("1.4", "There were, however, a few commu"): ("improvement", "short"),
+        ("1.4", "More detail was often needed abo"): ("improvement", "short"),
+        ("2.1", "Three-quarters of assessments of"): ("strength", "met"),
+        ("2.1", "Sometimes, however, the nature o"): ("improvement", "short"),
+        ("2.1", "Enough account had not always be"): ("improvement", "met"),
+        ("2.3", "We found five cases that were el"): (None, None),
+        ("2.4", "There was evidence of oversight "): ("strength", "met"),
+        ("2.4", "Sometimes, however, it focused o"): ("improvement", None),
+        ("3.2", "Over three-quarters of assessmen"): ("strength", "met"),
+        ("3.3", "Sufficient attention was given b"): ("strength", "met"),
+        ("4.3", "There was little evidence of chi"): ("improvement", None),
+        ("4.5", "There were 13 cases where the ch"): (None, None),
+        ("4.5", "The YOT's response to this was s"): ("strength", "met"),
+    },
+    "wandsworth": {
+        ("1.1", "The sentencing court made use of"): (None, None),
+        ("1.1", "All except three were of suffici"): ("strength", "met"),
+        ("1.1", "However, there were some cases w"): ("improvement", "short"),
+        ("1.3", "Planning for work to reduce like"): ("improvement", "met"),
+        ("2.1", "The initial assessment of risk o"): ("strength", "met"),
+        ("2.2", "Unusually, every case that we in"): (None, None),
+        ("2.2", "The planning was sufficient in j"): ("improvement", "met"),
+        ("2.3", "Failure to respond sufficiently "): ("improvement", "short"),
+        ("2.5", "Management oversight of work to "): ("improvement", "met"),
+        ("3.1", "Just over half of the assessment"): ("improvement", "met"),
+        ("4.2", "Children and young people were n"): ("improvement", "met"),
+        ("4.3", "Most plans were not written in l"): ("improvement", "short"),
+        ("4.4", "Children and young people fully "): (None, None),
+        ("4.4", "Where the child or young person "): ("strength", "met"),
+    },
+}
+
+
+@pytest.mark.parametrize("name", LETTERS)
+def test_polarity_and_direction_of_the_letters_sentences(name):
+    findings = corpus_result(name)["findings"]
+    expected = LETTER_JUDGEMENTS[name]
+    found = {(section, opening): next((f["polarity"], f["direction"]) for f in findings
+                                      if f["section"] == section and f["text"].startswith(opening))
+             for section, opening in expected}
+    assert found == expected
 
 
 # --- the same letters laid out differently -------------------------------------------

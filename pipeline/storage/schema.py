@@ -153,14 +153,18 @@ TABLES = {
             ("proportion_high", float, "Upper end of the quantity's interval, proportion 0–1"),
             ("count", int, "Number of cases stated or derived"),
             ("denominator", int, "Number of cases the count is out of"),
+            ("direction", str, "What the first quantity counts: `met` (the share of cases that met the standard, \"sufficient in almost half of cases\"), `short` (the share that fell short, \"insufficient in almost half of cases\") or NULL (the sentence judges nothing; see finding_quantities)"),
+            ("met_low", float, "Share of cases that met the standard (proportion 0–1): the mean lower end over the finding's quantities of case work, each direction-corrected (a share that fell short counts as 1 minus it); NULL when none judges the work"),
+            ("met_high", float, "The same, upper end (proportion 0–1)"),
+            ("met_n", int, "Number of the finding's quantities that met_low and met_high average"),
             ("theme", str, "Shared theme across frameworks"),
             *PROVENANCE,
         ],
         "fks": [("report_id", "reports", "id")],
         "fts": ["text", "section", "heading"],
         # Covers report_theme_measures' findings step (service_timeline, service_history) without
-        # reading the table: on 500 reports, 70 ms → 25 ms a query (benchmarks/serve_load.py).
-        "indexes": [("report_id", "theme", "proportion_low", "proportion_high")],
+        # reading the table or joining finding_quantities (benchmarks/serve_load.py).
+        "indexes": [("report_id", "theme", "met_low", "met_high", "met_n")],
     },
     "finding_quantities": {
         "description": "Every quantity in a finding (findings holds the first), normalised to a 0–1 interval.",
@@ -179,7 +183,10 @@ TABLES = {
             ("high_open", int, "1 when the interval excludes its upper end (`…, 0.75)`)"),
             ("rule", str, "The row of models/quantifiers.yml that read the quantity"),
             ("scope", str, "What the proportion is of: the whole sample, a narrowed subset, or an earlier count (anaphoric)"),
-            ("base", str, "Where `denominator` came from: `stated` (\"4 out of 22\"), `sample` (the report's sample size) or `antecedent` (a set counted in the sentence before); NULL when there is no denominator"),
+            ("base", str, "Where `denominator` came from: `stated` (\"4 out of 22\", \"of the 20 cases\"), `sample` (the report's sample size) or `antecedent` (a set counted in the sentence before); NULL when there is no denominator"),
+            ("base_kind", str, "What the proportion is of: `sample` (the whole sample inspected), `stated` (a set whose size is printed with it), `antecedent` (a set counted in the sentence before) or `subset` (a narrower set of the cases whose size is not printed: \"cases where this was required\", \"relevant cases\", PSRs); for a subset the interval is kept and no count is derived from the sample"),
+            ("base_text", str, "The words naming that set, as printed (\"the cases where engagement could not be secured\", \"the 20 cases\", \"those cases\")"),
+            ("direction", str, "`met` (the share of cases that met the standard), `short` (the share that fell short) or NULL (the clause judges nothing: what the cases were, what the court did), read from the clause's judgement words (models/judgements.yml)"),
             ("start", int, "Character offset of the quantity in the finding's text"),
             ("end", int, "Character offset just after the quantity in the finding's text"),
         ],

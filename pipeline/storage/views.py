@@ -10,14 +10,23 @@
       risk_of_harm, reoffending), else the mean of its criterion scores (`1.1` … `3.2`),
       else of its section overall scores; `cci_basis` says which.
     * `findings_low` / `findings_high` (the measure for SQS, shown for every programme):
-      the mean of the theme's findings' stated 0–1 intervals, over `findings_n` findings
-      that state a quantity. Not direction-corrected: a finding may state the share of
-      cases that met the standard or the share that fell short ("insufficient in almost
-      half"), which the contract's columns do not record — read it with the findings.
+      the mean 0–1 interval of the share of cases that met the standard, over the
+      theme's quantities of case work (`finding_quantities` with a `direction`, summed per
+      finding at build time in `findings.met_low` / `met_high` / `met_n`), each
+      direction-corrected: "sufficient in almost half of cases" is [0.4, 0.5),
+      "insufficient in almost half of cases" 1 - that, (0.5, 0.6]. Quantities that judge
+      nothing (what the cases were, what the court did) are left out, and so is what is
+      not a quantity of the cases inspected (sample sizes, national averages, staff:
+      pipeline/extraction/quantities.py). `findings_n` findings, `findings_quantities_n`
+      quantities.
     * `kq_percent` / `kq_min` / `kq_n` (2018/2021/2025): mean and lowest "% yes" of the
       theme's key questions (the lowest sets a standard's rating).
     * `rating_score` / `ratings` (2018/2021/2025): mean 0–3 score of the theme's standards and
       the ratings as printed (`2.1 Good; 2.2 Requires improvement`).
+    * `measure` / `measure_basis`: one 0–100 figure per report and theme, published
+      judgements first: the CCI score, else key questions' % yes, else the standards'
+      rating score (0–3 as 0–100), and only where the report publishes none of these, the
+      midpoint of the findings measure.
 - `service_timeline` — one row per service per report per theme: the service's own
   reports and its predecessors' (`relation` = `own` / `predecessor`), so Southampton's
   history includes Wessex 2011. A report with no themed measure yet still appears once,
@@ -110,9 +119,10 @@ WITH cci AS (
   FROM scores WHERE theme IS NOT NULL GROUP BY report_id, theme
 ),
 found AS (
-  SELECT report_id, theme, avg(proportion_low) AS findings_low, avg(proportion_high) AS findings_high,
-         count(*) AS findings_n
-  FROM findings WHERE theme IS NOT NULL AND proportion_low IS NOT NULL AND proportion_high IS NOT NULL
+  SELECT report_id, theme, sum(met_low * met_n) / sum(met_n) AS findings_low,
+         sum(met_high * met_n) / sum(met_n) AS findings_high,
+         count(*) AS findings_n, sum(met_n) AS findings_quantities_n
+  FROM findings WHERE theme IS NOT NULL AND met_n > 0
   GROUP BY report_id, theme
 ),
 kq AS (
@@ -131,9 +141,16 @@ keys AS (
   UNION SELECT report_id, theme FROM kq UNION SELECT report_id, theme FROM rated
 )
 SELECT k.report_id, k.theme,
+       round(coalesce(cci.cci_percent, kq.kq_percent, 100.0 * rated.rating_score / 3,
+                      50.0 * (found.findings_low + found.findings_high)), 1) AS measure,
+       CASE WHEN cci.cci_percent IS NOT NULL THEN 'CCI score %'
+            WHEN kq.kq_percent IS NOT NULL THEN 'key questions % yes'
+            WHEN rated.rating_score IS NOT NULL THEN 'rating score / 3'
+            WHEN found.findings_low IS NOT NULL THEN 'findings: midpoint of share of cases meeting the standard'
+       END AS measure_basis,
        round(cci.cci_percent, 1) AS cci_percent, cci.cci_basis,
        round(found.findings_low, 3) AS findings_low, round(found.findings_high, 3) AS findings_high,
-       found.findings_n,
+       found.findings_n, found.findings_quantities_n,
        round(kq.kq_percent, 1) AS kq_percent, kq.kq_min, kq.kq_n,
        round(rated.rating_score, 2) AS rating_score, rated.ratings, rated.ratings_n
 FROM keys k
@@ -171,8 +188,9 @@ placed AS (
 SELECT p.service_id, p.service_name, p.relation, p.lineage_path, p.change_year AS lineage_year,
        r.service_id AS report_service_id, r.id AS report_id, r.area,
        coalesce(r.publication_date, r.fieldwork_start) AS date, r.year, r.programme,
-       m.theme, m.cci_percent, m.cci_basis, m.findings_low, m.findings_high, m.findings_n,
-       m.kq_percent, m.kq_min, m.kq_n, m.rating_score, m.ratings, m.ratings_n,
+       m.theme, m.measure, m.measure_basis, m.cci_percent, m.cci_basis, m.findings_low, m.findings_high,
+       m.findings_n, m.findings_quantities_n, m.kq_percent, m.kq_min, m.kq_n, m.rating_score, m.ratings,
+       m.ratings_n,
        r.overall_rating
 FROM placed p
 JOIN reports r ON r.id = p.report_id
@@ -241,11 +259,14 @@ VIEWS = [("coverage", COVERAGE),
 # The harmonised measures, shared by report_theme_measures and service_timeline.
 MEASURE_COLUMNS = {
     "theme": "Shared theme (→ themes)",
+    "measure": "One figure per report and theme (0–100), published judgements first: the CCI score, else key questions' % yes, else the standards' rating score (0–3 as 0–100), else the midpoint of the findings measure; see measure_basis",
+    "measure_basis": "Which figure `measure` is: `CCI score %`, `key questions % yes`, `rating score / 3` or `findings: midpoint of share of cases meeting the standard`",
     "cci_percent": "CCI: the theme's headline score, else the mean of its criterion scores, else of its section scores (percent 0–100)",
     "cci_basis": "Which CCI scores cci_percent comes from: `headline`, `criteria` or `section`",
-    "findings_low": "Mean lower end of the theme's findings' stated quantities (proportion 0–1; not direction-corrected)",
-    "findings_high": "Mean upper end of the theme's findings' stated quantities (proportion 0–1; not direction-corrected)",
-    "findings_n": "Number of the theme's findings that state a quantity",
+    "findings_low": "Findings measure: mean lower end of the share of cases that met the standard, over the theme's quantities of case work, direction-corrected (a share that fell short counts as 1 minus it); proportion 0–1",
+    "findings_high": "Findings measure: mean upper end of the same (proportion 0–1)",
+    "findings_n": "Number of the theme's findings the findings measure counts (those with a quantity of case work that judges it)",
+    "findings_quantities_n": "Number of quantities the findings measure averages (a finding may state several)",
     "kq_percent": "2018/2021/2025: mean % yes of the theme's key questions (percent 0–100)",
     "kq_min": "2018/2021/2025: lowest % yes of the theme's key questions (in 2018/2021 the one that sets a standard's rating)",
     "kq_n": "Number of the theme's key questions",
@@ -324,7 +345,7 @@ VIEW_DESCRIPTIONS = {
     "rating_distribution": "How many standards (2018/2021), rated areas (2025) and services were rated at each level, per publication year and programme.",
     "band_distribution": "How many CCI scores of each level (criterion, section, headline) were in each improvement-required band, per publication year, with each band's score range.",
     "service_ancestry": "Each service with every service whose reports belong to its history, and for which dates: itself, its predecessors (service_lineage, before the change), the combined services it was part of (service_memberships, while a member) and, for a combined service, its members before they joined.",
-    "report_theme_measures": "Per report and theme, the harmonised measure of each framework: CCI percent, findings' stated proportion interval (SQS), key-question % yes and standard ratings (2018/2021). See pipeline/storage/views.py for how each is computed.",
+    "report_theme_measures": "Per report and theme, the harmonised measure of each framework: CCI percent, key-question % yes and standard ratings (2018/2021), and the findings measure (the direction-corrected share of cases meeting the standard, from findings about case work); `measure` takes the published judgements first. See pipeline/storage/views.py for how each is computed.",
     "service_timeline": "One row per service per report per theme, following lineage and membership with dates: a service's own reports, its predecessors' from before the change (Southampton's history includes Wessex 2011; the Isle of Wight's does not, as it left Wessex before that inspection), a combined service's while it was a member; plus every report whose area matched no service (relation `unresolved`).",
 }
 
@@ -341,7 +362,7 @@ CANNED_QUERIES = {
     "service_history": {
         "title": "A service's inspection history",
         "description": "Every report on a service and on the services it descends from (Southampton includes Wessex 2011), by date, with the harmonised measure per theme. `service`: an id such as `southampton`, or the name.",
-        "sql": """SELECT date, programme, report_id, area, relation, lineage_path, theme,
+        "sql": """SELECT date, programme, report_id, area, relation, lineage_path, theme, measure, measure_basis,
        cci_percent, findings_low, findings_high, findings_n, kq_percent, kq_min, rating_score, ratings, overall_rating
 FROM service_timeline
 WHERE service_id = :service OR lower(service_name) = lower(:service)
@@ -351,7 +372,7 @@ ORDER BY date, report_id, theme""",
     "compare_services_on_theme": {
         "title": "All services on one theme over time",
         "description": "Each report's harmonised measure for one theme, under the service it is about (each report once; a report whose area matched no registered service is listed with an empty service), oldest first. `theme`: an id of the `themes` table, e.g. `risk_of_harm`. Compare within a programme; across programmes read theme_crosswalk.comparability first.",
-        "sql": """SELECT date, programme, service_id, service_name, report_id,
+        "sql": """SELECT date, programme, service_id, service_name, report_id, measure, measure_basis,
        cci_percent, cci_basis, findings_low, findings_high, findings_n, kq_percent, kq_min, kq_n, rating_score, ratings
 FROM service_timeline
 WHERE theme = :theme AND relation IN ('own', 'unresolved')

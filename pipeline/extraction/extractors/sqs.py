@@ -19,10 +19,11 @@ import re
 from dataclasses import dataclass
 
 from ...reading.document import Document, Line
+from .. import judgement
 from ..findings import finding, provenance
 from ..numbers import words_to_int
+from ..quantities import find_quantities, read_sentence
 from ...reading.sentences import split_sentences
-from ...models import load_model
 from . import register
 
 # --- layout: what each kind of line looks like ----------------------------------------
@@ -74,18 +75,15 @@ NOTE_PARTS = [
     r"Source:\s*[^.,;\n]+",
 ]
 
-# The judgement words of the letters → polarity; the cue table is models/sqs.yml.
-POLARITY_CUES = load_model("sqs.yml")["polarity_cues"]
-_POLARITY = {polarity: re.compile("|".join(cues), re.I) for polarity, cues in POLARITY_CUES.items()}
-
-
-def polarity_of(sentence: str) -> str | None:
-    """`improvement`, `strength` or None, from the judgement words the sentence uses."""
-    if _POLARITY["improvement"].search(sentence):
-        return "improvement"
-    if _POLARITY["strength"].search(sentence):
-        return "strength"
-    return None
+def polarity_of(sentence: str, quantities: list | None = None) -> str | None:
+    """`improvement`, `strength` or None, from the grammar of the sentence's judgement
+    (models/judgements.yml, with the letters' rules in models/sqs.yml): each clause's
+    judgement words read through its negation and its quantities ("sufficient in only
+    two-thirds of cases" needs improvement; "rather than making sure they were of good
+    enough quality" falls short)."""
+    if quantities is None:
+        quantities = find_quantities(sentence)
+    return judgement.polarity(sentence, quantities, judgement.PolarityRules.load("sqs.yml"))
 
 
 # --- text assembled from pieces of the document ----------------------------------------
@@ -216,17 +214,18 @@ def _domain_heading(lines: list, i: int):
 
 def paragraph_findings(doc: Document, paragraph: Paragraph, sample: int | None, footnotes: dict) -> list:
     """One finding per sentence. A quantity that refers back ("All except three were",
-    "all except one of those cases") takes the previous sentence's count as its base."""
+    "all except one of those cases") takes as its base the set the previous sentence
+    counted ("There were 13 cases where ...")."""
     stitched = Stitched.of(doc, paragraph.pieces)
     rows, antecedent = [], None
     for start, end in split_sentences(stitched.text):
         raw = stitched.text[start:end]
         text = _clean_sentence(raw, footnotes)
+        reading = read_sentence(text, sample, antecedent=antecedent)
         row = finding(doc, stitched.to_doc(start), stitched.to_doc(end, end=True), section=paragraph.code,
-                      heading=paragraph.heading, polarity=polarity_of(text), sample_size=sample, text=text,
-                      antecedent=antecedent, evidence=" ".join(raw.split()))
-        counts = [q["count"] for q in row["quantities"] if q["count"] is not None]
-        antecedent = counts[-1] if counts else None
+                      heading=paragraph.heading, polarity=polarity_of(text, reading.quantities), text=text,
+                      evidence=" ".join(raw.split()), reading=reading)
+        antecedent = reading.named_set
         rows.append(row)
     return rows
 

@@ -49,6 +49,8 @@ def document_from(raw) -> tuple[Document, object]:
     pages, report = clean_pages(raw.pages)
     for rule, text, source_line in getattr(raw, "removed", ()):  # a web page's site chrome
         report.record(rule, text, "", source_line)
+    for page, why in getattr(raw, "unreadable", ()):  # a damaged PDF page: its text is lost
+        report.record("unreadable_page", f"page {page}: {why}", "", 0)
     return Document.from_pages(raw.path, raw.sha256, raw.kind, pages, raw.page_count,
                                getattr(raw, "anchors", None)), report
 
@@ -93,6 +95,13 @@ def extract_document(doc: Document, cleaning=None) -> tuple[object, dict | None]
             report["year"] = int(report["publication_date"][:4])
         report["id"] = report_id({**values, "publication_date": report.get("publication_date")}, programme)
     result["validations"].extend(_common_validations(report, evidence))
+    if cleaning and "unreadable_page" in cleaning.rules:
+        lost = cleaning.rules["unreadable_page"]
+        result["validations"].append({
+            "rule": "pdf_pages_readable", "expected": "every page of the PDF gives its text",
+            "found": f"{lost['count']} page(s) unreadable", "passed": 0,
+            "evidence": f"{lost['example_before']} (and the cleaning table's unreadable_page row); "
+                        "values on those pages are missing from this report"})
     result["cleaning"] = cleaning.as_rows() if cleaning else []
     result["passages"] = passages(doc)
     link_result(result, doc.text)  # service, themes, lineage stated in the text

@@ -2,6 +2,7 @@
 
 import pytest
 
+from pipeline.process import document_from
 from pipeline.reading.load import LoadError, load, text_pages
 from pipeline.reading.render import render_text_to_pdf
 
@@ -94,3 +95,34 @@ def test_pdfplumber_engine_reads_the_same_words(tmp_path):
     fast = " ".join(t for _, lines in load(pdf).pages for _, t in lines).split()
     slow = " ".join(t for _, lines in load(pdf, pdf_engine="pdfplumber").pages for _, t in lines).split()
     assert fast == slow == ["Publication", "date:", "22", "June", "2016", "Lead", "Inspector", "Ian", "Menary"]
+
+
+def _pdf_with_a_damaged_page(tmp_path, pages_to_break):
+    """A rendered PDF whose page objects are broken one by one (their /Type renamed):
+    PDFium then fails to load those pages ("Failed to load page.")."""
+    import re
+
+    pdf = render_text_to_pdf("\n".join(f"Line {i} of the report text." for i in range(200)), tmp_path / "r.pdf")
+    data = pdf.read_bytes()
+    starts = [m.start() for m in re.finditer(rb"/Type /Page\b", data)]  # not /Type /Pages
+    for k in pages_to_break:
+        at = starts[k]
+        data = data[:at] + b"/Type /Xage" + data[at + len(b"/Type /Page"):]
+    broken = tmp_path / "damaged.pdf"
+    broken.write_bytes(data)
+    return broken
+
+
+def test_a_damaged_page_is_lost_alone_and_said_so(tmp_path):
+    # Found by the property tests: a damaged page tree raised pypdfium2's own error. Now
+    # the other pages load, the page is kept empty, and the loss is recorded.
+    raw = load(_pdf_with_a_damaged_page(tmp_path, [1]))
+    assert raw.unreadable == [(2, "Failed to load page.")]
+    assert [any(text.strip() for _, text in lines) for _, lines in raw.pages] == [True, False, True, True]
+    doc, cleaning = document_from(raw)
+    assert cleaning.rules["unreadable_page"]["example_before"] == "page 2: Failed to load page."
+
+
+def test_a_pdf_whose_every_page_is_damaged_is_refused(tmp_path):
+    with pytest.raises(LoadError, match=r"corrupt PDF: none of its 4 pages can be read \(Failed to load page.\)"):
+        load(_pdf_with_a_damaged_page(tmp_path, [0, 1, 2, 3]))

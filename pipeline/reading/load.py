@@ -37,6 +37,7 @@ class RawDocument:
     page_count: int | None
     anchors: dict = field(default_factory=dict)  # web pages: source_line -> id of its heading
     removed: list = field(default_factory=list)  # web pages: [(rule, text, source_line)] site chrome taken out
+    unreadable: list = field(default_factory=list)  # PDFs: [(page number, why)] pages whose text could not be read
 
 
 def sha256_of(path: str | os.PathLike) -> str:
@@ -62,11 +63,12 @@ def load(path, *, max_bytes=DEFAULT_MAX_BYTES, max_pages=DEFAULT_MAX_PAGES, pdf_
         head = handle.read(1024)
     if suffix in PDF_SUFFIXES:
         _check_pdf_signature(head)
+        unreadable = []
         if pdf_engine == "pdfplumber":
             pages, count = _pdf_pages_pdfplumber(path, max_pages)
         else:
-            pages, count = _pdf_pages_pdfium(path, max_pages)
-        return RawDocument(str(path), sha, "pdf", pages, count)
+            pages, count = _pdf_pages_pdfium(path, max_pages, unreadable)
+        return RawDocument(str(path), sha, "pdf", pages, count, unreadable=unreadable)
     if head.startswith(b"%PDF-"):
         raise LoadError(f"this is a PDF saved with a '{suffix}' name: rename it to .pdf")
     if suffix in HTML_SUFFIXES:
@@ -158,7 +160,10 @@ def text_pages(text: str) -> list:
     return pages
 
 
-def _pdf_pages_pdfium(path: Path, max_pages: int):
+def _pdf_pages_pdfium(path: Path, max_pages: int, unreadable: list):
+    """Every page's text. A page PDFium cannot read (a damaged page tree) is kept empty and
+    listed in `unreadable`, so the other pages still load; when none can be read, the
+    file is refused."""
     import pypdfium2 as pdfium
 
     try:
@@ -173,14 +178,20 @@ def _pdf_pages_pdfium(path: Path, max_pages: int):
             raise LoadError(f"the PDF has {count} pages, over the {max_pages}-page limit (raise --max-pages to load it)")
         pages = []
         for index in range(count):
-            page = pdf[index]
-            textpage = page.get_textpage()
-            text = textpage.get_text_range()
-            textpage.close()
-            page.close()
+            try:
+                page = pdf[index]
+                textpage = page.get_textpage()
+                text = textpage.get_text_range()
+                textpage.close()
+                page.close()
+            except pdfium.PdfiumError as exc:
+                unreadable.append((index + 1, str(exc) or type(exc).__name__))
+                text = ""
             pages.append((index + 1, list(enumerate(_split_lines(text), start=1))))
     finally:
         pdf.close()
+    if unreadable and len(unreadable) == count:
+        raise LoadError(f"corrupt PDF: none of its {count} pages can be read ({unreadable[0][1]}): fetch the report again")
     _require_text(pages)
     return pages, count
 

@@ -61,6 +61,7 @@ def _rules() -> dict:
     spec = load_model("programmes.yml")
     return {
         "opening_lines": spec["opening_lines"],
+        "compact_within_chars": spec["compact_within_chars"],
         "publisher": (_signals("publisher", spec["publisher"]["signals"]), spec["publisher"]["threshold"]),
         "min_score": spec["min_score"],
         "min_structure_without_area": spec["min_structure_without_area"],
@@ -69,6 +70,7 @@ def _rules() -> dict:
         "youth": _signals("youth", spec["youth"]["signals"]),
         "structure": _signals("report structure", spec["report_structure"]["signals"]),
         "not_reports": {kind: {**k, "signals": _signals(kind, k["signals"])} for kind, k in spec["not_reports"].items()},
+        "not_reports_within_chars": spec["not_reports_within_chars"],
         "others": {name: regex.compile(p, regex.IGNORECASE) for name, p in spec["others"].items()},
     }
 
@@ -76,23 +78,32 @@ def _rules() -> dict:
 class _Reader:
     """Finds signals in one document; the compact text is built once per region."""
 
-    def __init__(self, doc: Document, opening_lines: int):
+    def __init__(self, doc: Document, opening_lines: int, compact_within: int):
         self.doc = doc
+        self.compact_within = compact_within if compact_within < len(doc.text) else None
         self.opening_end = doc.lines[min(len(doc.lines), opening_lines) - 1].end if doc.lines else 0
         self._compact = {}
 
     def compact(self, opening: bool) -> CompactText:
         key = "opening" if opening else "all"
         if key not in self._compact:
-            self._compact[key] = CompactText(self.doc.text, 0, self.opening_end if opening else None)
+            self._compact[key] = self.doc.compact(self.opening_end if opening else self.compact_within)
         return self._compact[key]
 
-    def find(self, signal: Signal):
-        """The evidence row of the first place a signal is found, or None."""
+    def find(self, signal: Signal, within: int | None = None):
+        """The evidence row of the first place a signal is found (in the first `within`
+        characters, if given), or None."""
         end = self.opening_end if signal.opening_only else len(self.doc.text)
+        if within is not None:
+            end = min(end, within)
         if signal.compact is not None:
-            text = self.compact(signal.opening_only)
+            # The opening first: reading the whole document spacing-blind is needed only
+            # when the opening does not have it.
+            text = self.compact(True)
             match = signal.compact.search(text.text)
+            if not match and not signal.opening_only:
+                text = self.compact(False)
+                match = signal.compact.search(text.text)
             if not match:
                 return None
             start, stop = text.original(match.start(), match.end())
@@ -105,8 +116,8 @@ class _Reader:
         return {"group": signal.group, "signal": signal.name, "line": span.line, "page": span.page,
                 "text": span.text[:120], "weight": signal.weight}
 
-    def found(self, signals) -> list[dict]:
-        return [row for row in map(self.find, signals) if row]
+    def found(self, signals, within: int | None = None) -> list[dict]:
+        return [row for row in (self.find(signal, within) for signal in signals) if row]
 
 
 def _total(rows) -> int:
@@ -119,7 +130,7 @@ def _quoted(rows, limit=3) -> str:
 
 def classify(doc: Document) -> Classification:
     rules = _rules()
-    reader = _Reader(doc, rules["opening_lines"])
+    reader = _Reader(doc, rules["opening_lines"], rules["compact_within_chars"])
     publisher_signals, publisher_threshold = rules["publisher"]
     publisher = reader.found(publisher_signals)
     structure = reader.found(rules["structure"])
@@ -130,7 +141,7 @@ def classify(doc: Document) -> Classification:
     # A document about an inspection (a press release, minutes, an annual report) quotes
     # the report's title and the inspectorate's name: what it is decides first.
     for kind, spec in rules["not_reports"].items():
-        rows = reader.found(spec["signals"])
+        rows = reader.found(spec["signals"], rules["not_reports_within_chars"])
         total = _total(rows)
         if total >= spec["threshold"] and (spec.get("decisive") or total > _total(structure)):
             return Classification(None, False, f"not an inspection report: {spec['reason']} "

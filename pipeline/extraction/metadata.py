@@ -17,7 +17,6 @@ import regex
 from . import dates
 from ..linking.services import is_not_a_service, registry_spelling, service_name_at
 from ..models import load_model
-from ..reading.compact import CompactText
 from ..reading.document import Document
 
 FIELDS = ("title", "area", "publication_date", "fieldwork_start", "fieldwork_end",
@@ -40,7 +39,7 @@ def _rules():
     fields = {field: [{**rule, "regex": regex.compile(_expand(rule["pattern"], macros), FLAGS)} for rule in rules]
               for field, rules in spec["fields"].items()}
     titles = [{**rule, "regex": regex.compile("".join(rule["lead"].split()))} for rule in spec["titles"]]
-    return {"titles": titles, "fields": fields,
+    return {"titles": titles, "fields": fields, "titles_within_chars": spec["titles_within_chars"],
             "not_report_dates": regex.compile(spec["not_report_dates"], FLAGS),
             "area_stops": regex.compile(_expand(spec["area_stops"], macros), FLAGS)}
 
@@ -62,6 +61,11 @@ def _applies(rule: dict, programme: str) -> bool:
 # --- title and area -------------------------------------------------------------------
 
 def find_title(doc: Document, programme: str) -> dict | None:
+    """See _find_title; computed once per document and programme (classify asks too)."""
+    return doc.memo(("title", programme), lambda: _find_title(doc, programme))
+
+
+def _find_title(doc: Document, programme: str) -> dict | None:
     """The report's title and the area it names: {title: (start, end), area: (start, end),
     area_value, resolved}. Rules of models/metadata.yml (titles) are tried in order, every
     place each finds its lead: the first lead followed by a registered place wins, else
@@ -69,7 +73,8 @@ def find_title(doc: Document, programme: str) -> dict | None:
     area check). A lead followed by neither is passed over (a hosting site's page title
     cut short, a lead quoted in running text)."""
     rules = _rules()
-    compact = CompactText(doc.text)
+    opening = rules["titles_within_chars"]
+    compact = doc.compact(opening if opening < len(doc.text) else None)
     fallback = None
     for rule in rules["titles"]:
         if not _applies(rule, programme):

@@ -15,6 +15,9 @@ from functools import lru_cache
 from ..models import load_model
 
 WORD = re.compile(r"[A-Za-z]+")
+TRIPLE = re.compile(r"(?<![a-z])(?=([a-z]+) ([a-z]{1,3}) ([a-z]+)(?![a-z]))")
+PUNCTUATION = "\"'()[]{}.,;:!?‘’“”-"
+PAIR = re.compile(r"(?<![A-Za-z])([a-z]+)([ -])(?=([a-z]+))")
 CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 DIGITS = re.compile(r"\d+")
 
@@ -30,23 +33,49 @@ class Vocabulary:
     space between, or a hyphen: `joiners` remembers which, for 'multi-agency')."""
 
     def __init__(self, texts):
-        self.words, self.pairs, self.joiners = Counter(), Counter(), {}
-        for text in texts:
-            matches = list(WORD.finditer(text))
-            self.words.update(m.group(0).lower() for m in matches)
-            for first, second in zip(matches, matches[1:]):
-                gap = text[first.end():second.start()]
-                if gap not in (" ", "-"):
-                    continue
-                pair = (first.group(0).lower(), second.group(0).lower())
-                self.pairs[pair] += 1
-                self.joiners.setdefault(pair, Counter())[gap] += 1
+        text = "\n".join(texts).lower()
+        self.words = Counter(WORD.findall(text))
+        found = PAIR.findall(text)  # (word, " " or "-", next word), overlapping
+        self.pairs = Counter((a, b) for a, _, b in found)
+        self.joiners: dict = {}
+        for a, gap, b in found:
+            self.joiners.setdefault((a, b), Counter())[gap] += 1
+        # A fragment of a split word, or a glued pair, is a word the document uses at most
+        # once. Found once for the whole document, the candidates let every line without
+        # one be passed over (nearly every line of nearly every report).
+        self.rare = {word for word, count in self.words.items() if count <= 1}
+        self.split = self._split_candidates(text)
+        self.glued = self._glued_candidates()
+
+    def _split_candidates(self, text: str) -> set:
+        """Runs of two or three words, a rare one among them, whose letters make a word
+        the document uses: what join_split_words may join."""
+        found = set()
+        for (a, b), _ in self.pairs.items():
+            if (a in self.rare or b in self.rare) and self.words.get(a + b):
+                found.add(f"{a} {b}")
+        for match in TRIPLE.finditer(text):
+            a, b, c = match.groups()
+            if (a in self.rare or b in self.rare or c in self.rare) and self.words.get(a + b + c):
+                found.add(f"{a} {b} {c}")
+        return found
+
+    def _glued_candidates(self) -> set:
+        """Rare words the document also prints as two words side by side."""
+        shortest = _rules()["min_glued_length"]
+        return {word for word in self.rare if len(word) >= shortest
+                and any(self.pairs.get((word[:cut], word[cut:]), 0) > 1 for cut in range(2, len(word) - 1))}
 
 
 # --- glued words with a capital inside ------------------------------------------------
 
+GLUED_CAPITAL = re.compile(r"[a-z][A-Z]")
+
+
 def split_camel_glue(text: str) -> str:
     """'ofYouth Offending Work inLambethAn' -> 'of Youth Offending Work in Lambeth An'."""
+    if not GLUED_CAPITAL.search(text):  # nearly every line
+        return text
     rules = _rules()
 
     def fix(match):
@@ -74,16 +103,27 @@ def join_split_words(text: str, vocabulary: Vocabulary) -> str:
     """'Inadeq uate' -> 'Inadequate' when the document uses 'inadequate' elsewhere and
     never uses 'inadeq' or 'uate' as words; 'Requires i mprovement' -> 'Requires
     improvement'; 'Inade q uate' (two stray spaces) -> 'Inadequate'."""
-    words = vocabulary.words
+    words, rare = vocabulary.words, vocabulary.rare
+    if not vocabulary.split:
+        return text
+    lowered = text.lower()
+    if not any(candidate in lowered for candidate in vocabulary.split):
+        return text
     tokens = text.split(" ")
+    # A fragment is a word the document uses at most once: only pairs next to one are tried.
+    letters = [token.strip(PUNCTUATION).lower() for token in tokens]
+    near_rare = {i + d for i, word in enumerate(letters) if word in rare for d in (-2, -1, 0)}
     out, index = [], 0
     while index < len(tokens):
         joined = None
-        for width in (3, 2):  # a word split twice, or once
-            group = tokens[index:index + width]
-            if len(group) == width and _fragments(group) and _is_split_word(group, words):
-                joined = width
-                break
+        if index in near_rare:
+            for width in (3, 2):  # a word split twice, or once
+                group = tokens[index:index + width]
+                # Cheap test first: the letters joined must be a word of the document.
+                if len(group) == width and words.get(_joined_letters(group)) \
+                        and _fragments(group) and _is_split_word(group, words):
+                    joined = width
+                    break
         if joined:
             out.append("".join(tokens[index:index + joined]))
             index += joined
@@ -91,6 +131,13 @@ def join_split_words(text: str, vocabulary: Vocabulary) -> str:
             out.append(tokens[index])
             index += 1
     return " ".join(out)
+
+
+def _joined_letters(group) -> str:
+    """The letters the fragments would make: the first's trailing letters, the last's
+    leading ones (punctuation outside them stays outside)."""
+    return (group[0].rsplit(None, 1)[-1].lstrip("\"'(‘“[").lower() + "".join(group[1:-1])
+            + group[-1].rstrip(".,;:!?)'\"’”]")).lower()
 
 
 def _fragments(group) -> bool:
@@ -118,6 +165,11 @@ def split_glued_words(text: str, vocabulary: Vocabulary) -> str:
     where the document hyphenates it."""
     words, pairs = vocabulary.words, vocabulary.pairs
     shortest = _rules()["min_glued_length"]
+    if not vocabulary.glued:
+        return text
+    lowered = text.lower()
+    if not any(word in lowered for word in vocabulary.glued):
+        return text
 
     def fix(match):
         token = match.group(0)

@@ -13,6 +13,7 @@ name) should be matched this way: "in" or "yos" would be found inside other word
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -29,6 +30,9 @@ def _fold(ch: str) -> str:
     return "".join(c.lower() for c in decomposed if c.isascii() and c.isalnum())
 
 
+_RUNS = re.compile(r"([\x00-\x25\x27-\x7f]+)|(.)", re.DOTALL)  # ASCII but "&", or one other character
+
+
 class CompactText:
     """A text's letters and digits, with the offset of each in the original."""
 
@@ -37,11 +41,19 @@ class CompactText:
     def __init__(self, source: str, start: int = 0, end: int | None = None):
         end = len(source) if end is None else end
         chars, offsets = [], []
-        for index in range(start, end):
-            folded = _fold(source[index])
-            for ch in folded:
-                chars.append(ch)
-                offsets.append(index)
+        # ASCII runs in one pass of C string methods; the rare other character (an accent,
+        # "&") folded one by one.
+        for run in _RUNS.finditer(source, start, end):
+            if run.group(1) is not None:
+                lowered = run.group(1).lower()
+                at = run.start()
+                kept = [i for i, ch in enumerate(lowered) if ch.isalnum()]
+                chars.append("".join([lowered[i] for i in kept]))
+                offsets.extend([at + i for i in kept])
+            else:
+                folded = _fold(run.group(2))
+                chars.append(folded)
+                offsets.extend([run.start()] * len(folded))
         self.source, self.text, self.offsets, self.base = source, "".join(chars), offsets, start
 
     def original(self, compact_start: int, compact_end: int) -> tuple[int, int]:

@@ -52,6 +52,7 @@ class Document:
     lines: list[Line]
     text: str = ""
     _starts: list[int] = field(default_factory=list, repr=False)
+    _memo: dict = field(default_factory=dict, repr=False)  # what stages compute once per document
 
     @classmethod
     def from_pages(cls, source_path, sha256, kind, pages, page_count=None, anchors=None):
@@ -68,6 +69,21 @@ class Document:
         doc = cls(source_path, sha256, kind, page_count, lines, "\n".join(chunks))
         doc._starts = [line.start for line in lines]
         return doc
+
+    def compact(self, end: int | None = None):
+        """The text up to `end` read spacing-blind (reading/compact.py), made once per document."""
+        from .compact import CompactText
+
+        key = ("compact", end)
+        if key not in self._memo:
+            self._memo[key] = CompactText(self.text, 0, end)
+        return self._memo[key]
+
+    def memo(self, key, compute):
+        """compute() once per document and key: results several stages need (a title)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     def line_at(self, offset: int) -> Line:
         index = max(0, bisect.bisect_right(self._starts, offset) - 1)

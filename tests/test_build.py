@@ -360,3 +360,17 @@ def test_builds_sharing_an_extracted_folder_take_turns(tmp_path):
     left = sorted(p.name for p in folder.iterdir() if p.name != ".lock")
     assert left in ([f"{i}.json" for i in sorted(ids)] for ids in sets)
     assert not list(folder.glob("*.tmp")) and not list(folder.glob(".*.tmp"))
+
+
+def test_the_corpus_manifest_has_the_contract_columns_and_true_hashes():
+    import csv
+
+    from pipeline.reading.load import sha256_of
+
+    with open(CORPUS / "manifest.csv", newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        rows = list(reader)
+    assert reader.fieldnames[:8] == ["file", "sha256", "source_url", "landing_url", "title", "published",
+                                     "programme_hint", "fetched_at"]
+    assert sorted(r["file"] for r in rows) == sorted(p.name for p in CORPUS.glob("*.txt"))
+    assert all(sha256_of(CORPUS / r["file"]) == r["sha256"] for r in rows)

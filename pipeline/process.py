@@ -171,6 +171,8 @@ def warm_up() -> None:
         if path.suffix in {".yml", ".yaml", ".json", ".jsonl"}:
             load_model(path.name)
     metadata._rules()
+    from .reading import artefacts
+    artefacts.english_words()
     link.load_services()
     link._name_index()
     link._keyword_patterns()

@@ -420,6 +420,32 @@ def test_an_interrupted_run_resumes(site, quick, register, tmp_path, monkeypatch
         "2020-cutshort.pdf", "2020-oldslug.pdf", "2020-southamptonyos.pdf", "2020-twopages-a.pdf"]
 
 
+def test_an_unexpected_download_error_costs_that_report_only(site, quick, register, tmp_path, monkeypatch):
+    # Found by review: a body httpx cannot decode, or a full disk, ended the whole run.
+    import httpx
+
+    from pipeline.acquisition import fetch as fetch_module
+
+    out = tmp_path / "corpus"
+    site.faults = False
+    real_save = fetch_module.save
+
+    def flaky(client, url, target, *args, **kwargs):
+        if url.endswith("southamptonyos.pdf") or "Southampton" in url:
+            raise httpx.DecodingError("Error -3 while decompressing data: incorrect header check")
+        if "Redirect" in url or "oldslug" in url:
+            raise OSError(28, "No space left on device")
+        return real_save(client, url, target, *args, **kwargs)
+
+    monkeypatch.setattr(fetch_module, "save", flaky)
+    code, err = run_fetch(site, out, register, programmes=["YOS-2018"])
+    assert code == 1
+    failures = [line for line in err.splitlines() if line.startswith("failed: ")]
+    assert any("DecodingError: Error -3 while decompressing" in line for line in failures), err
+    assert any("No space left on device" in line for line in failures), err
+    assert "2020-twopages-a.pdf" in {row["file"] for row in manifest(out).values()}  # the others still saved
+
+
 def test_dry_run_writes_nothing(site, quick, register, tmp_path):
     out = tmp_path / "corpus"
     code, err = run_fetch(site, out, register, "--dry-run")
@@ -515,6 +541,14 @@ def test_reports_link_to_the_register_by_url_then_by_service_programme_and_year(
     ]
     assert link_reports(inspections, reports) == {
         "a": ("r1", "landing_url"), "b": ("r2", "service_programme_year"), "c": ("r3", "service_programme_year")}
+    # Found by review: a register row no source dated (Cardiff's) could never be linked.
+    undated = [{"id": "e", "service_id": "cardiff", "programme": "YOS-2018", "published": None,
+                "landing_url": None, "report_url": None}]
+    cardiff = [{"id": "r5", "service_id": "cardiff", "programme": "YOS-2018", "publication_date": "2020-07",
+                "source_url": None, "landing_url": None}]
+    assert link_reports(undated, cardiff) == {"e": ("r5", "service_programme_undated")}
+    # ... but not when the service has another row of that programme family, dated or not.
+    assert link_reports(undated + [{**undated[0], "id": "f"}], cardiff) == {}
 
 
 # -- build: the manifest and the register in the database --------------------------------

@@ -75,11 +75,24 @@ def test_an_fji_report_gives_its_judgements_with_evidence_and_checks_them(third,
     decision, result = extract_document(doc)
     assert decision.programme == "FJI" and result["report"]["area"] == "Lambeth"
     rows = {r["code"]: r for r in result["judgements"]}
+    # The report's table is read first; the summary's sentences are compared with it.
     assert {code: (r["judgement"], r["theme"]) for code, r in rows.items()} == {
         "1": ("Unsatisfactory", "reoffending"), "2": ("Unsatisfactory", "risk_of_harm"),
-        "3": ("Unsatisfactory", "safeguarding")}
-    assert rows["1"]["evidence"] == "work to reduce reoffending was unsatisfactory" and rows["1"]["line"]
+        "3": (third, "safeguarding")}
+    assert rows["1"]["evidence"] == "Reducing reoffending Unsatisfactory" and rows["1"]["line"]
     checks = {v["evidence"][:40]: v for v in result["validations"] if v["rule"] == "fji_judgement_printed_consistently"}
     third_check = next(v for v in checks.values() if "area 3" in v["expected"])
     assert third_check["passed"] == passed
     assert all(v["passed"] for v in checks.values() if "area 3" not in v["expected"])
+
+
+def test_a_judgement_of_an_earlier_inspection_is_not_this_reports():
+    # Found by review: the first statement won, even when it was about the last inspection
+    # and the report's own table disagreed.
+    text = (_text("2015-fji-lambeth-zbook.txt") + "\nSummary\n\nAt our last inspection in 2012, work to reduce "
+            "reoffending was poor. We found that work to reduce reoffending was satisfactory.\n\n"
+            "Judgements\nReducing reoffending\tSatisfactory\n")
+    rows, checks = fji.judgements(document_from_text(text))
+    assert [(r["code"], r["judgement"]) for r in rows] == [("1", "Satisfactory")]
+    assert rows[0]["evidence"] == "Reducing reoffending\tSatisfactory".replace("\t", " ")
+    assert all(v["passed"] for v in checks)

@@ -223,3 +223,16 @@ def test_a_web_page_reports_values_link_to_their_section_of_the_published_page(t
     assert f'href="{url}#{anchor}"' in page and "its section of the published web page" in page
     table = asyncio.run(ds.client.get("/inspections/metadata_evidence?_size=max")).text
     assert f'href="{url}#{anchor}"' in table
+
+
+def test_a_page_nested_deep_is_read_and_one_nested_absurdly_deep_is_refused_plainly(tmp_path):
+    page = tmp_path / "deep.html"
+    page.write_text("<html><body>" + "<div>" * 300 + "<h1>An inspection of youth justice work with children and "
+                    "victims in Wirral</h1><p>Overall, Wirral YJS was rated as 'Good'.</p>" + "</div>" * 300
+                    + "</body></html>", encoding="utf-8")
+    outcome = process_file(page)
+    assert outcome.status == "ok" and outcome.result["report"]["overall_rating"] == "Good"
+    page.write_text("<html><body>" + "<div>" * 100000 + "<p>x</p>" + "</div>" * 100000 + "</body></html>",
+                    encoding="utf-8")
+    outcome = process_file(page)
+    assert outcome.status == "error" and outcome.reason.startswith("the web page nests its markup too deeply")

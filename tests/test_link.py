@@ -517,18 +517,41 @@ def test_a_combined_service_report_belongs_to_its_members_histories_while_they_w
 
 
 def test_two_paths_to_one_ancestor_give_one_row_per_report_and_theme(db):
-    # Telford and Wrekin reaches Shropshire, Telford and Wrekin twice: as a member, and
-    # through West Mercia, which replaced it (a diamond; issue 16, item 12).
-    _add_report(db, "2010-cci-shropshire-telford-and-wrekin", "Shropshire, Telford and Wrekin", "CCI", "2010-03", 60)
-    paths = _rows(db, "SELECT * FROM service_ancestry WHERE service_id = 'telford-and-wrekin' "
-                      "AND ancestor_id = 'shropshire-telford-and-wrekin'")
-    assert len(paths) >= 2
+    # Southampton reaches Wessex twice: as its predecessor (service_lineage) and as the
+    # combined service it was a member of (service_memberships): a diamond (issue 16, item 12).
+    paths = _rows(db, "SELECT relation FROM service_ancestry WHERE service_id = 'southampton' "
+                      "AND ancestor_id = 'wessex'")
+    assert sorted(r["relation"] for r in paths) == ["combined", "predecessor"]
     rows = _rows(db, "SELECT report_id, theme, count(*) AS n FROM service_timeline "
-                     "WHERE service_id = 'telford-and-wrekin' GROUP BY report_id, theme")
+                     "WHERE service_id = 'southampton' GROUP BY report_id, theme")
     assert rows and all(r["n"] == 1 for r in rows)
     every = _rows(db, "SELECT service_id, report_id, theme, count(*) AS n FROM service_timeline "
                       "GROUP BY service_id, report_id, theme HAVING n > 1")
     assert every == []
+
+
+def test_a_combined_services_other_predecessors_stay_out_of_a_members_history(db):
+    # Found by review: West Mercia replaced two combined services; Telford and Wrekin was a
+    # member of one of them only. Dorset Combined replaced Bournemouth and Poole, of which
+    # Dorset was never part; Western Bay ended in 2019, so its members left then.
+    _add_report(db, "2011-cci-worcestershire-and-herefordshire", "Worcestershire and Herefordshire", "CCI", "2011-03", 60)
+    _add_report(db, "2013-cci-bournemouth-and-poole", "Bournemouth and Poole", "CCI", "2013-04", 70)
+    _add_report(db, "2015-fji-cheshire-west-halton-and-warrington", "Cheshire West, Halton and Warrington", "FJI", "2015-04")
+    _add_report(db, "2022-yjs-2021-western-bay", "Western Bay", "YJS-2021", "2022-02")
+    _add_report(db, "2016-fji-western-bay", "Western Bay", "FJI", "2016-05")
+
+    def history(service):
+        return {r["report_id"] for r in _rows(db, "SELECT report_id FROM service_timeline WHERE service_id = ?",
+                                              [service])}
+
+    assert "2011-cci-worcestershire-and-herefordshire" not in history("telford-and-wrekin")
+    assert "2011-cci-worcestershire-and-herefordshire" in history("worcestershire")
+    assert "2013-cci-bournemouth-and-poole" not in history("dorset")
+    assert "2013-cci-bournemouth-and-poole" in history("dorset-combined")  # its predecessor
+    assert "2015-fji-cheshire-west-halton-and-warrington" not in history("cheshire-east")
+    assert "2015-fji-cheshire-west-halton-and-warrington" in history("halton")
+    assert history("swansea") >= {"2016-fji-western-bay"}
+    assert "2022-yjs-2021-western-bay" not in history("swansea")
 
 
 def test_an_unresolved_report_still_appears_marked_unresolved(db):
@@ -588,3 +611,12 @@ def test_canned_queries_declare_their_parameters():
     for name, query in views.CANNED_QUERIES.items():
         assert query["title"] and query["description"], name
         assert set(regex.findall(r"(?<!:):(\w+)", query["sql"])) == set(query["params"]), name
+
+
+def test_the_reports_text_confirms_a_misprint_but_never_a_neighbour():
+    # Found by review: a text printing "Trafford" twice made "Stafford" Trafford.
+    context = "Trafford YOS. The Trafford partnership. Harrow and Harrow again."
+    assert link.resolve_area("Stafford", context=context)["service_id"] is None
+    # One letter from a name the report prints: its misprint (as "Leeus" in the Leeds report).
+    assert link.resolve_area("Trafford", context=context)["service_id"] == "trafford"
+    assert link.resolve_area("Traford", context=context)["service_id"] == "trafford"

@@ -164,3 +164,43 @@ def test_fieldwork_phrasings(phrase, start, end):
     from .conftest import document_from_text
     values, _ = extract_metadata(document_from_text(phrase), "SQS")
     assert (values["fieldwork_start"], values["fieldwork_end"]) == (start, end)
+
+
+@pytest.mark.parametrize("sentence", [
+    "Our recent thematic inspection of the resettlement of children found similar issues.",
+    "The service's annual report for 2018/19 set out these priorities.",
+    "A joint targeted area inspection of the local authority took place in 2018.",
+])
+def test_a_report_mentioning_a_thematic_or_annual_report_is_still_a_report(sentence):
+    # Found by review: these titles decide a document's kind, but a report of one service
+    # may name them in its foreword (Southampton's own text names "our thematic inspection
+    # of out-of-court disposals").
+    from .conftest import document_from_text
+    text = (CORPUS / REPORTS["southampton"]).read_text(encoding="utf-8")
+    at = text.index("\nForeword") + len("\nForeword\n")
+    decision = classify(document_from_text(text[:at] + "\n" + sentence + "\n" + text[at:]))
+    assert decision.accepted and decision.programme == "YOS-2018", decision.reason
+
+
+def test_a_publication_date_is_read_from_a_label_never_from_a_sentence():
+    # Found by review: without its "Publication date:" label, the Norfolk letter gave the
+    # date its reoffending footnote mentions ("... was published April 2016").
+    from pipeline.extraction.metadata import extract_metadata
+    from .conftest import document_from_text
+    text = (CORPUS / REPORTS["norfolk"]).read_text(encoding="utf-8")
+    assert "published April 2016" in text
+    unlabelled = text.replace("<i>Publication date:</i>\t22 June 2016", "Wednesday 22 June 2016")
+    values, _ = extract_metadata(document_from_text(unlabelled), "SQS")
+    assert values.get("publication_date") != "2016-04"
+    for label in ("Published: 14 January 2020", "Published on 14 January 2020", "Date of publication: 14 January 2020"):
+        values, _ = extract_metadata(document_from_text(f"A report\n{label}\nSome text."), "SQS")
+        assert values["publication_date"] == "2020-01-14", label
+
+
+def test_the_lead_inspectors_title_is_not_part_of_the_name():
+    from pipeline.extraction.metadata import extract_metadata
+    from .conftest import document_from_text
+    for line in ("This inspection was led by Lead Inspector Sue Wilson, supported by a team.",
+                 "This inspection was led by HM Inspector Sue Wilson, supported by a team."):
+        values, _ = extract_metadata(document_from_text(line), "YOS-2018")
+        assert values["lead_inspector"] == "Sue Wilson", line

@@ -651,3 +651,45 @@ def test_any_text_gives_valid_intervals_and_never_raises(text, sample, anteceden
 def test_sentences(text, expected):
     assert sentences(text) == expected
     assert all(text[start:end] == s for (start, end), s in zip(split_sentences(text), expected))
+
+
+# Found by an independent review of the reader (each was wrong, most read backwards).
+REVIEW = [
+    # An exception printed before what it excepts, with or without "all" after it.
+    ("Other than in three cases, assessments were timely.", 20, [("Other than in three cases", 0.85, 0.85, 17, 20)]),
+    ("Aside from one case, all plans were sufficient.", 20, [("Aside from one case, all", 0.5, 0.95, None, None)]),
+    ("Save for one case, all had plans.", 20, [("Save for one case, all", 0.5, 0.95, None, None)]),
+    ("Excluding one case, all had a plan.", 20, [("Excluding one case, all", 0.5, 0.95, None, None)]),
+    ("With one exception, all cases had a plan.", 20, [("With one exception, all", 0.95, 0.95, 19, 20)]),
+    # "all but" a small, unnamed number: almost all, not the few.
+    ("In all but a small number of cases the plan was sufficient.", 20, [("all but a small number of", 0.9, 1.0, None, None)]),
+    ("All but a handful of cases had a plan.", 20, [("All but a handful of", 0.9, 1.0, None, None)]),
+    # A set named at the start, counted after the comma.
+    ("In the 12 cases where a plan was required, 9 had one.", 20, [("9", 0.75, 0.75, 9, 12)]),
+    ("Of the 20 cases we looked at, 15 had a plan.", 20, [("15", 0.75, 0.75, 15, 20)]),
+    ("Only in one case was the plan sufficient.", 20, [("one case", 0.05, 0.05, 1, 20)]),
+    # A comparator's own clause; a range that is no change.
+    ("Compared with 65% nationally, 80% of cases had a plan.", 20, [("80%", 0.8, 0.8, 16, 20)]),
+    ("From a third to a half of cases had a plan.", 20, [("a third to a half", 0.333333, 0.5, None, None)]),
+    # None, in the singular or emphatic; a count of the sample with "of the".
+    ("No case had a plan.", 20, [("No case", 0.0, 0.0, 0, 20)]),
+    ("Not one of the cases had a sufficient plan.", 20, [("Not one of the", 0.0, 0.0, 0, 20)]),
+    ("In three of the cases, the plan was insufficient.", 20, [("three of the cases", 0.15, 0.15, 3, 20)]),
+    ("There was no case manager.", 20, []),
+]
+
+
+@pytest.mark.parametrize("text, sample, expected", REVIEW, ids=[row[0][:50] for row in REVIEW])
+def test_forms_found_by_review(text, sample, expected):
+    got = [(q.text, q.low, q.high, q.count, q.denominator) for q in find_quantities(text, sample)]
+    assert got == expected
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("The average across all inspections to date is 70%.", "comparator"),
+    ("At the previous inspection this was 45%.", "comparator"),
+    ("Half of the children were from BAME backgrounds.", "case_mix"),
+])
+def test_comparators_and_case_mix_found_by_review(text, reason):
+    reading = read_sentence(text, 20)
+    assert reading.quantities == [] and reason in {why for _, why in reading.skipped}

@@ -392,3 +392,30 @@ def test_pdf_rendering_gives_the_same_values(tmp_path, southampton, variant):
     assert {f["measure"]: f["value"] for f in pdf["context_facts"]} == {m: v[0] for m, v in CONTEXT.items()}
     assert [f["text"] for f in pdf["findings"]] == [f["text"] for f in southampton["findings"]]
     assert [v for v in pdf["validations"] if not v["passed"]] == []
+
+
+def test_standard_names_are_matched_spacing_blind():
+    # A PDF converter's stray space inside a word: "Partners hips and services" (issue 12).
+    import re
+
+    from pipeline.extraction.extractors.standards import _words
+
+    pattern = re.compile(_words("Partnerships and services"), re.IGNORECASE)
+    assert pattern.fullmatch("Partners hips and services")
+    assert pattern.fullmatch("Partnerships\nand services")
+    assert not pattern.fullmatch("Partners and services")
+
+
+def test_a_rating_of_an_earlier_inspection_is_not_this_reports():
+    # Found by review: "... at its last inspection in 2016, it was rated as 'Inadequate'" in
+    # the foreword made the check that the overall rating is printed alike fail.
+    from pipeline.process import extract_document
+
+    from .conftest import CORPUS, REPORTS, document_from_text
+    text = (CORPUS / REPORTS["southampton"]).read_text(encoding="utf-8")
+    at = text.index("\nForeword") + len("\nForeword\n")
+    sentence = "At its last inspection in 2016, the service was rated as 'Inadequate'.\n"
+    _, result = extract_document(document_from_text(text[:at] + sentence + text[at:]))
+    assert result["report"]["overall_rating"] == "Good"
+    checks = [v for v in result["validations"] if v["rule"].startswith("overall_rating")]
+    assert checks and all(v["passed"] for v in checks)

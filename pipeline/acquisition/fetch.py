@@ -20,6 +20,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit, unquote
 
+import httpx
+
 from .download import Saved, save
 from .http import Client, FetchError
 from .manifest import Manifest
@@ -202,7 +204,7 @@ class Run:
 
     def read_inspection(self, source: Source, link) -> None:
         known = [row for row in self.manifest.by_landing(link.url) if row.get("role", "report") in ("", "report")]
-        if known and all((self.out / row["file"]).exists() for row in known):
+        if known and all((self.out / row["file"]).exists() and row.get("source_url") for row in known):
             for row in known:  # already saved: revalidate the report, skip its inspection page
                 self.add(Item(source.key, row["source_url"], _kind(row["file"]), link.url, row.get("title") or link.title,
                               row.get("published") or None, row.get("programme_hint") or None))
@@ -321,6 +323,10 @@ class Run:
                                 body=item.body, headers=item.headers)
         except FetchError as exc:
             self.fail(exc.url, exc.reason)
+            return
+        except (httpx.HTTPError, OSError) as exc:
+            # A body the client cannot decode, a full disk: this report fails, the rest go on.
+            self.fail(item.url, f"{type(exc).__name__}: {exc}".rstrip(": "))
             return
         if item.role == "report":
             setattr(self.summary, saved.status, getattr(self.summary, saved.status) + 1)

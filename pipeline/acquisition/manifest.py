@@ -35,6 +35,8 @@ class Manifest:
                 self.columns.append(column)
 
     def by_url(self, url: str) -> dict | None:
+        if not url:  # a row with no URL (a report put in by hand) is nobody's match
+            return None
         for row in self.rows:
             if row.get("source_url") == url:
                 return row

@@ -86,6 +86,19 @@ def link_reports(inspections: list[dict], reports: list[dict]) -> dict:
         if len(fits) == 1:
             links[fits[0]["id"]] = (report["id"], "service_programme_year")
             used_reports.add(report["id"])
+    # A register row whose publication date no source gave can still be the report's: when
+    # it is the only undated row of that service and programme family, and no dated row of
+    # theirs is left for the report.
+    for report in sorted(reports, key=lambda r: r["id"]):
+        if report["id"] in used_reports or not report.get("service_id"):
+            continue
+        same = [row for row in inspections if row["id"] not in links
+                and row.get("service_id") == report["service_id"]
+                and family(row.get("programme")) == family(report.get("programme"))]
+        undated = [row for row in same if not _year(row.get("published"))]
+        if len(undated) == 1 and len(same) == 1:
+            links[undated[0]["id"]] = (report["id"], "service_programme_undated")
+            used_reports.add(report["id"])
     return links
 
 

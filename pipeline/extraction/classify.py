@@ -137,23 +137,28 @@ def classify(doc: Document) -> Classification:
     by_programme = {name: reader.found(signals) for name, signals in rules["programmes"].items()}
     scores = {name: _total(rows) for name, rows in by_programme.items()}
     evidence = publisher + structure
-
-    # A document about an inspection (a press release, minutes, an annual report) quotes
-    # the report's title and the inspectorate's name: what it is decides first.
-    for kind, spec in rules["not_reports"].items():
-        rows = reader.found(spec["signals"], rules["not_reports_within_chars"])
-        total = _total(rows)
-        if total >= spec["threshold"] and (spec.get("decisive") or total > _total(structure)):
-            return Classification(None, False, f"not an inspection report: {spec['reason']} "
-                                  f"(found {_quoted(rows)})", scores, evidence + rows)
-
     best = max(scores.values()) if scores else 0
     winners = [name for name, score in scores.items() if score == best]
     titled = best >= rules["min_score"] and len(winners) == 1
     shaped = _total(structure)
+    area = _named_area(doc, winners[0]) if titled else None
+    # A report of one service: its programme's title naming the area, and a report's shape.
+    a_report = bool(area) and shaped >= rules["min_structure_without_area"]
+
+    # A document about an inspection (a press release, minutes, an annual report) quotes
+    # the report's title and the inspectorate's name: what it is decides first. A decisive
+    # title (an annual report, a thematic inspection) decides even against a report's
+    # shape, but not against a report of one service, whose foreword may well mention
+    # "our thematic inspection of ..." or "the service's annual report".
+    for kind, spec in rules["not_reports"].items():
+        rows = reader.found(spec["signals"], rules["not_reports_within_chars"])
+        total = _total(rows)
+        if total >= spec["threshold"] and ((spec.get("decisive") and not a_report) or total > shaped):
+            return Classification(None, False, f"not an inspection report: {spec['reason']} "
+                                  f"(found {_quoted(rows)})", scores, evidence + rows)
+
     if titled:
         programme = winners[0]
-        area = _named_area(doc, programme)
         if area or shaped >= rules["min_structure_without_area"]:
             evidence = by_programme[programme] + evidence
             how = "its title" + (f" naming {area}" if area else "") + (

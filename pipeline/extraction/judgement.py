@@ -66,13 +66,15 @@ class PolarityRules:
     strength_needs_more_than: Fraction
     instances: frozenset
     shortfall_quantifiers: frozenset
+    rare_shortfall_quantifiers: frozenset = frozenset()
 
     @classmethod
     @lru_cache(maxsize=None)
     def load(cls, name: str) -> "PolarityRules":
         spec = load_model(name)
         return cls(_words(spec["improvement"]), Fraction(spec["strength_needs_more_than"]),
-                   frozenset(spec["instances"]), frozenset(spec["shortfall_quantifiers"]))
+                   frozenset(spec["instances"]), frozenset(spec["shortfall_quantifiers"]),
+                   frozenset(spec.get("rare_shortfall_quantifiers", ())))
 
 
 def _spans(pattern: re.Pattern, text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -161,7 +163,12 @@ def polarity(text: str, quantities, rules: PolarityRules) -> str | None:
         sign = judge(text, start, end, exclude)
         if sign < 0:
             none_fell_short = inside and all(q.low is not None and q.high == 0 for q in inside)
-            verdicts.add("strength" if none_fell_short else "improvement")
+            # "Few cases lacked a plan", "Assessments were rarely late": a shortfall said to
+            # be rare is a strength.
+            # ("a few community cases where there was no recorded plan" affirms a shortfall.)
+            rarely_short = inside and all((q.rule or "").rpartition(":")[2] in rules.rare_shortfall_quantifiers
+                                          and not q.text.lower().startswith(("a ", "an ")) for q in inside)
+            verdicts.add("strength" if none_fell_short or rarely_short else "improvement")
         elif sign > 0:
             verdicts.add("improvement" if any(_a_shortfall(q, rules) for q in inside) else "strength")
     if "improvement" in verdicts:

@@ -276,7 +276,8 @@ class Table:
         table.not_findings = {
             **{key: re.compile(nf[key], re.IGNORECASE)
                for key in ("sample_before", "sample_after", "comparator_before", "comparator_after",
-                           "change_before", "change_after", "survey", "survey_before", "example_before")},
+                           "change_before", "change_before_range", "change_after", "survey", "survey_before",
+                           "example_before")},
             # "of (the) (up to two words) staff", the words not being a counted unit
             "other_population": re.compile(
                 r"^\s*(?:of\s+)?(?:(?:the|these|those|their|our|all|its|his|her)\s+)?"
@@ -422,9 +423,10 @@ class QuantityMatcher:
             [{"LOWER": "with"}, only, {"LOWER": {"IN": ["a", "one"]}}, {"LOWER": "single", "OP": "?"},
              {"LOWER": "exception"}],
             [{"LOWER": "with"}, {"LOWER": "the"}, {"LOWER": "exception"}, {"LOWER": "of"}, NUM],
-            # "completed except in two cases", "apart from one case, all plans ..."
-            [{"LOWER": {"IN": ["except", "excepting"]}}, {"LOWER": {"IN": ["in", "for"]}}, NUM],
-            [{"LOWER": "apart"}, {"LOWER": "from"}, NUM],
+            # "completed except in two cases", "apart from one case, all plans ...", "other than
+            # in three cases": models/quantifiers.yml exceptions.leading_excepts
+            *[[*({"LOWER": word} for word in words), {"LOWER": "in", "OP": "?"}, NUM]
+              for words in exceptions["leading_excepts"]],
         ])
         for row in spec["hedges"]:
             self.phrases.add("hedge:" + row["name"], [nlp.make_doc(p) for p in row["phrases"]])
@@ -657,9 +659,13 @@ class QuantityContext:
             return None  # "78% of the 32 cases": the base of another quantity, not a count
         if start and doc[start - 1].lower_ in ("every", "each"):
             return None  # "three case managers for every 20 children": a ratio of staff to children
-        # "13 cases", not "five of the six cases" (count_of)
-        np = self._noun_phrase(doc, end, allow_verb=False) if self._next_word(doc, end) != "of" else None
         prefix = doc.user_data.get("prefix")
+        if prefix and prefix.stated is not None and start < prefix.comma:
+            return None  # "In the 12 cases where ..., 9 had one": the 12 is the set counted, not a count
+        # "13 cases"; "three of the cases" (of the sample); not "five of the six cases" (count_of)
+        np = self._noun_phrase(doc, end, allow_verb=False)
+        if np is not None and self._next_word(doc, end) == "of" and (np.stated is not None or np.head is None):
+            np = None
         if np is None and prefix and start == prefix.comma + 1 and end < len(doc) \
                 and doc[end].lower_ in self.table.pronoun_verbs:
             np = NounPhrase(end, end, end, None)  # "Of the 6 cases ..., 5 had a plan"
@@ -706,6 +712,8 @@ class QuantityContext:
         cand = Candidate("vague", start, end, end, "vague:" + name, counts=row.get("counts", True))
         requirement = row.get("head", "none")
         if doc[end - 1].lower_ in self.table.units:  # "in all cases": the phrase holds its noun
+            if end < len(doc) and doc[end].lower_ in self.table.compound_followers:
+                return None  # "no case manager": the noun is another one
             cand.np = NounPhrase(end - 1, end - 1, end, end - 1)
         elif requirement != "none":
             np = self._noun_phrase(doc, end, allow_verb=True, plural=requirement == "plural")
@@ -754,15 +762,22 @@ class QuantityContext:
                 cand.rule = f"{name}+{cand.rule}"
         return chosen
 
+    @property
+    def _leading_words(self) -> set:
+        """First words of an exception printed before what it excepts ("Apart from",
+        "With one exception"), and "in" before them."""
+        spec = self.table.spec["exceptions"]
+        return {words[0] for words in spec["leading_excepts"]} | {"with", "in"}
+
     def _leading_exceptions(self, doc, chosen: list) -> list:
-        """"Apart from one case, all plans were reviewed": the exception and the "all" after it
-        are one quantity, of what "all" counts."""
+        """"Apart from one case, all plans were reviewed", "With one exception, all cases had a
+        plan": the exception and the "all" after it are one quantity, of what "all" counts."""
         out, skip = [], set()
         for i, cand in enumerate(chosen):
             if i in skip:
                 continue
             following = chosen[i + 1] if i + 1 < len(chosen) else None
-            if cand.kind == "exception" and doc[cand.start].lower_ in ("apart", "except", "excepting") \
+            if cand.kind == "exception" and doc[cand.start].lower_ in self._leading_words \
                     and following is not None and following.rule == "vague:all" \
                     and 0 <= following.start - cand.end <= 2 \
                     and all(t.text == "," or t.lower_ in self.table.units for t in doc[cand.end:following.start]):
@@ -890,10 +905,11 @@ class QuantityContext:
         return min(j, n)
 
     def _of_prefix(self, doc) -> Prefix | None:
-        """"Of the 6 cases where safeguarding was relevant, ..." / "Of these, ...": a set the
-        rest of the sentence counts."""
-        if len(doc) < 3 or doc[0].lower_ != "of":
+        """"Of the 6 cases where safeguarding was relevant, ..." / "Of these, ..." / "In the 12
+        cases where a plan was required, ...": a set the rest of the sentence counts."""
+        if len(doc) < 3 or doc[0].lower_ not in ("of", "in"):
             return None
+        opened_by_in = doc[0].lower_ == "in"
         comma = next((i for i in range(1, min(len(doc), self.prefix_words + 1)) if doc[i].text == ","), None)
         if comma is None:
             return None
@@ -904,8 +920,10 @@ class QuantityContext:
         stated = int(doc[j]._.qnum) if doc[j]._.is_qnum and float(doc[j]._.qnum).is_integer() else None
         if stated is not None:
             anaphoric = False
-        elif not anaphoric:
+        elif not anaphoric or opened_by_in:  # "In these cases, ..." says where, not how many
             return None
+        if opened_by_in and not any(doc[i]._.is_qnum for i in range(comma + 1, len(doc))):
+            return None  # "In the 12 cases where ..., plans were good": no count follows
         return Prefix(comma, stated, anaphoric, doc[1].idx, doc[comma].idx)
 
     # Not findings about the cases inspected.
@@ -924,12 +942,18 @@ class QuantityContext:
             return "sample_size"  # "We looked at 30 cases"
         if re.search(r"\b(?:score|scored|scores|scoring)\s+(?:of\s+|was\s+|were\s+|is\s+|at\s+)?$", before, re.IGNORECASE):
             return "score"  # "an Asset score of 24 out of 48", "the average Asset score was 18 out of 64"
+        # "Compared with 65% nationally, 80% of cases ...": a clause with a figure of its own
+        # before a comma is that figure's comparator, not this one's.
+        head, comma, tail = before.rpartition(",")
+        compared_before = tail if comma and re.search(r"\d", head) else before
         if kind in ("percent", "percent_range", "fraction", "ratio", "count_of") and (
-                nf["comparator_before"].search(before) or nf["comparator_after"].match(after)):
+                nf["comparator_before"].search(compared_before) or nf["comparator_after"].match(after)):
             return "comparator"  # "The national average was 70%", "against 78% nationally"
+        is_range = kind == "percent_range" or cand.rule == "fraction_range"
+        change_before = nf["change_before_range"] if is_range else nf["change_before"]
         if kind in ("percent", "percent_range", "fraction") and (
-                nf["change_before"].search(before) or nf["change_after"].match(after)):
-            return "change"  # "fell from 40% to 35%", "a 20% reduction"
+                change_before.search(before) or nf["change_after"].match(after)):
+            return "change"  # "fell from 40% to 35%", "a 20% reduction"; not "From a third to a half of cases"
         counts_units = cand.np is not None and cand.np.head is not None
         # "Half of the staff"; "Half the staff" (a fraction or vague word straight before its noun)
         of_what = (after if kind == "count_of" else after_core if re.match(r"\s*of\b", after_core)
@@ -940,7 +964,9 @@ class QuantityContext:
         if people and (nf["survey"].match(after_core) or nf["survey_before"].search(before)):
             return "other_population"  # "Less than half of the children responding to our survey"
         if kind == "count":
-            said = cand.start and doc[cand.start - 1].lower_ in nf["count_said_by"]
+            # "only one case", "Only in one case was ...": a count said as a finding, not an anecdote
+            said = any(doc[k].lower_ in nf["count_said_by"] for k in range(max(0, cand.start - 2), cand.start)
+                       if k == cand.start - 1 or doc[k + 1].lower_ == "in")
             if cand.values["count"] == 1 and cand.head in nf["single_count_words"] and not said:
                 return "anecdote"  # "In one case we found ..."
             if nf["example_before"].search(before):

@@ -331,7 +331,7 @@ def _fuzzy(area: str, context: str | None) -> dict:
         misprint = edit and len(right) >= (rules["min_length_substitution"] if edit == "substitute"
                                            else rules["min_length_edit"])
         confirmed = 0
-        if context and score >= rules["min_ratio"]:
+        if context and edit and score >= rules["min_ratio"]:  # one edit still: "Stafford" is no misprint of Trafford
             confirmed = sum(1 for _ in CompactText(context).find_all(_spelling().get(name, name)))
         if misprint or confirmed >= rules["confirmations"]:
             accepted.append((service_id, name, score, edit, confirmed))

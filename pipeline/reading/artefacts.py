@@ -23,6 +23,19 @@ DIGITS = re.compile(r"\d+")
 
 
 @lru_cache(maxsize=1)
+def english_words() -> dict:
+    """An English lexicon, word -> frequency (pyspellchecker's list, some 160,000 words):
+    what tells a stray fragment ("uate", "cumberlan") from a real word ("way", "low")."""
+    from spellchecker import SpellChecker
+
+    return SpellChecker(language="en", distance=1).word_frequency.dictionary
+
+
+def is_english_word(word: str) -> bool:
+    return english_words().get(word.lower(), 0) >= _rules()["english_word_min_frequency"]
+
+
+@lru_cache(maxsize=1)
 def _rules() -> dict:
     spec = load_model("artefacts.yml")
     return {**spec, "camel_words": {w.lower() for w in spec["camel_words"]}}
@@ -155,8 +168,9 @@ def _is_split_word(group, words) -> bool:
     joined = "".join(letters).lower()
     if words[joined] == 0:
         return False
-    # At least one fragment is never a word of its own in the document (beyond this place).
-    return any(words[piece.lower()] <= 1 for piece in letters)
+    # At least one fragment is no word at all: not English, and never a word of its own in
+    # the document beyond this place. "found a way" stays; "Inadeq uate" is joined.
+    return any(words[piece.lower()] <= 1 and not is_english_word(piece) for piece in letters)
 
 
 def split_glued_words(text: str, vocabulary: Vocabulary) -> str:
@@ -174,7 +188,7 @@ def split_glued_words(text: str, vocabulary: Vocabulary) -> str:
     def fix(match):
         token = match.group(0)
         lower = token.lower()
-        if len(token) < shortest or words[lower] > 1 or not token[1:].islower():
+        if len(token) < shortest or words[lower] > 1 or not token[1:].islower() or is_english_word(lower):
             return token
         best, best_count = None, 1  # printed side by side at least twice elsewhere
         for cut in range(2, len(lower) - 1):

@@ -94,7 +94,8 @@ def parse(data: bytes) -> Page:
     from lxml import etree
 
     try:
-        root = lxml.html.document_fromstring(_decode(data))
+        # huge_tree: a page nested thousands deep is still a page (libxml2 stops at 256 levels otherwise)
+        root = lxml.html.document_fromstring(_decode(data), parser=lxml.html.HTMLParser(huge_tree=True))
     except (etree.ParserError, ValueError) as exc:
         raise HtmlError(f"the web page cannot be parsed ({exc}): save it again from the browser") from None
     markup, kinds, followers = _rules()
@@ -103,9 +104,13 @@ def parse(data: bytes) -> Page:
         if not isinstance(el.tag, str) or _tag(el) in markup:
             _drop(el)
     writer = _Writer()
-    removed = _remove_chrome(root, kinds, followers)
-    body = root.find("body") if root.find("body") is not None else root
-    writer.block(body)
+    try:
+        removed = _remove_chrome(root, kinds, followers)
+        body = root.find("body") if root.find("body") is not None else root
+        writer.block(body)
+    except RecursionError:
+        raise HtmlError("the web page nests its markup too deeply to be read (thousands of levels): "
+                        "save the report page again from the browser") from None
     lines, anchors = writer.finish()
     if not any(text.strip() for _, text in lines):
         raise HtmlError("the web page holds no text once the site's menus and banners are removed: "

@@ -321,7 +321,7 @@ TABLES = {
             ("source", str, "Where the row's facts come from (a page, a report, a public data set), never guessed"),
             ("notes", str, "What the source left unclear and how it was read (e.g. a rating printed with stray spaces)"),
             ("report_id", str, "The loaded report of this inspection (→ reports.id); NULL when it is missing from the database"),
-            ("link_rule", str, "How the report was linked: `report_url` or `landing_url` (the manifest's URLs), or `service_programme_year` (same service, programme family and publication year); NULL when not linked"),
+            ("link_rule", str, "How the report was linked: `report_url` or `landing_url` (the manifest's URLs), `service_programme_year` (same service, programme family and publication year), or `service_programme_undated` (the only row of that service and programme family, its date unknown); NULL when not linked"),
         ],
         "fks": [("service_id", "services", "id"), ("report_id", "reports", "id")],
     },

@@ -71,8 +71,11 @@ def _latest(a: str, b: str) -> str:
 #   predecessor  a service it descends from (service_lineage, followed back transitively):
 #                its reports from before the change took effect (`effective`, else `year`);
 #   combined     a combined service that delivered its youth justice (service_memberships),
-#                while it was a member, and that service's own predecessors before then
-#                (Telford and Wrekin's history holds West Mercia's reports);
+#                while it was a member (until it left, else until the combined service
+#                ended): Telford and Wrekin's history holds West Mercia's reports, and those
+#                of Shropshire, Telford and Wrekin, of which it was a member too. A combined
+#                service's own predecessors are not followed from there: they covered
+#                other areas (West Mercia also replaced Worcestershire and Herefordshire).
 #   member       for a combined service, its members' own reports from before they joined.
 # Several paths may lead to one ancestor (a diamond); service_timeline keeps the shortest.
 SERVICE_ANCESTRY = f"""
@@ -86,12 +89,14 @@ WITH RECURSIVE ancestry(service_id, ancestor_id, depth, path, relation, change_y
          coalesce(a.change_year, l.year), coalesce(a.change_kind, l.kind),
          a.valid_from, {_earliest('a.valid_to', "coalesce(l.effective, CAST(l.year AS TEXT))")}
   FROM ancestry a JOIN service_lineage l ON l.successor_id = a.ancestor_id
-  WHERE a.depth < {MAX_LINEAGE_DEPTH} AND a.relation != 'member'
+  WHERE a.depth < {MAX_LINEAGE_DEPTH} AND a.relation IN ('own', 'predecessor')
   UNION
   SELECT a.service_id, m.service_id, a.depth + 1, m.service_id || ' ⊃ ' || a.path, 'combined',
          a.change_year, coalesce(a.change_kind, 'part of'),
-         {_latest('a.valid_from', 'm.joined')}, {_earliest('a.valid_to', 'm.left')}
+         {_latest('a.valid_from', 'm.joined')},
+         {_earliest('a.valid_to', "coalesce(m.left, c.active_to_date, c.active_to)")}
   FROM ancestry a JOIN service_memberships m ON m.local_authority_id = a.ancestor_id
+  JOIN services c ON c.id = m.service_id
   WHERE a.depth < {MAX_LINEAGE_DEPTH} AND a.relation IN ('own', 'predecessor')
   UNION
   SELECT a.service_id, m.local_authority_id, 1, m.local_authority_id || ' ⊂ ' || a.path, 'member',

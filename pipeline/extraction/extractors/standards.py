@@ -82,8 +82,9 @@ def load_framework(programme: str) -> Framework:
 
 
 def _words(name: str) -> str:
-    """A printed name as a pattern that survives line wraps and spacing noise."""
-    return r"\s+".join(re.escape(word) for word in name.split())
+    """A printed name as a pattern that survives line wraps and spacing noise, a stray space
+    inside a word included ("Partners hips and services")."""
+    return loose_pattern(name)
 
 
 # ---------------------------------------------------------------- where things are
@@ -233,11 +234,23 @@ def overall_rating(doc: Document, fw: Framework, lay: Layout) -> tuple[str | Non
     prose = re.compile(r"(?:rated\s+as|overall\s+rating\s+(?:of|for\s+(?:the\s+)?(?:YOS|YOT|YJS|service|partnership)))"
                        rf"\s*:?\s*['\"‘’]?(?P<word>{fw.rating_pattern})", re.IGNORECASE)
     for match in prose.finditer(doc.text, 0, lay.summary[0] or lay.sections[0]):
+        if _about_an_earlier_inspection(doc.text, match.start()):
+            continue  # "At its last inspection in 2016, it was rated as 'Inadequate'": not this report's
         word = match.group("word")
         statements.append(("prose", word, fw.rating_word(word), match.start(), match.end()))
     rating = next((s[2] for s in statements if s[2]), None)
     return rating, [(source, printed, word, provenance(doc, start, end))
                     for source, printed, word, start, end in statements]
+
+
+EARLIER_INSPECTION = re.compile(r"\b(?:last|previous|earlier|prior)\s+inspection\b|\bpreviously\b|\bin\s+(?:19|20)\d\d\b",
+                                re.IGNORECASE)
+
+
+def _about_an_earlier_inspection(text: str, at: int) -> bool:
+    """Whether the sentence holding `at`, up to it, speaks of an earlier inspection."""
+    start = max(text.rfind(". ", 0, at), text.rfind("\n", 0, at)) + 1
+    return bool(EARLIER_INSPECTION.search(text, start, at))
 
 
 def rating_rows(fw: Framework, sources: dict, doc: Document) -> list:

@@ -6,7 +6,6 @@ only when complete, so a failed build never leaves a half-written database.
 
 from __future__ import annotations
 
-import csv
 import fcntl
 import json
 import os

@@ -193,10 +193,6 @@ def _spelling() -> dict:
 @lru_cache(maxsize=1)
 def _combined_index() -> dict:
     """frozenset of local-authority service ids -> the combined service covering exactly them."""
-    by_name = {}
-    for service in load_services():
-        if service["kind"] != "combined":
-            by_name.setdefault(compact(service["name"]), service["id"])
     index = {}
     for service in load_services():
         if service["kind"] == "combined":

@@ -13,9 +13,9 @@ name) should be matched this way: "in" or "yos" would be found inside other word
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
-from functools import lru_cache
 
 
 def compact(text: str) -> str:
@@ -62,8 +62,6 @@ class CompactText:
 
     def compact_at(self, offset: int) -> int:
         """The first compact position at or after an original offset."""
-        import bisect
-
         return bisect.bisect_left(self.offsets, offset)
 
     def find(self, phrase: str, start: int = 0, end: int | None = None):
@@ -87,16 +85,9 @@ class CompactText:
             at = self.text.find(needle, at + len(needle))
 
 
-@lru_cache(maxsize=4096)
-def compact_cached(phrase: str) -> str:
-    return compact(phrase)
-
-
 def loose_pattern(phrase: str) -> str:
     """A regular expression for a phrase that tolerates what PDF converters do to it: a
     stray space inside a word ("Inadeq uate", "Requires i mprovement") and any whitespace,
     line breaks included, between words ("Requires\nimprovement")."""
-    import re
-
     words = phrase.split()
     return r"\s+".join("[ ]?".join(re.escape(ch) for ch in word) for word in words)

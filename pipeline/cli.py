@@ -8,6 +8,8 @@ import sys
 import click
 
 from . import __version__
+from .extraction.classify import PROGRAMMES
+from .progress import Progress
 
 
 @click.group()
@@ -48,7 +50,7 @@ def build(paths, db_path, extracted_dir, max_mb, max_pages, pdf_engine, jobs, ti
     from .build import UsageError, build as run_build
     from .runner import default_jobs
 
-    progress = Progress(enabled=not quiet and sys.stderr.isatty())
+    progress = Progress(enabled=not quiet and sys.stderr.isatty(), min_total=10)
 
     def echo(outcome):
         if outcome.status == "ok":
@@ -77,52 +79,12 @@ def build(paths, db_path, extracted_dir, max_mb, max_pages, pdf_engine, jobs, ti
     sys.exit(summary.exit_code)
 
 
-class Progress:
-    """One self-rewriting line on a terminal: documents processed of those to process,
-    with the rate and an estimate of the time left. Silent when stderr is not a
-    terminal (CI, logs), where the per-problem lines and the summary say enough."""
-
-    MIN_DOCUMENTS = 10  # a shorter build is over before a bar helps
-
-    def __init__(self, enabled: bool):
-        self.enabled, self.total, self.done, self.started, self.shown = enabled, 0, 0, 0.0, False
-
-    def start(self, total: int) -> None:
-        import time
-
-        self.enabled = self.enabled and total >= self.MIN_DOCUMENTS
-        self.total, self.started = total, time.monotonic()
-
-    def advance(self) -> None:
-        import time
-
-        if not self.enabled or not self.total:  # cached results are reported before start()
-            return
-        self.done += 1
-        elapsed = max(time.monotonic() - self.started, 1e-6)
-        rate = self.done / elapsed
-        left = (self.total - self.done) / rate if rate else 0
-        width = 30
-        filled = int(width * self.done / max(self.total, 1))
-        click.echo(f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} documents, "
-                   f"{rate:.1f}/s, {left:.0f} s left ", err=True, nl=False)
-        self.shown = True
-
-    def clear(self) -> None:
-        if self.shown:
-            click.echo("\r\033[K", err=True, nl=False, color=True)  # keep the erase code
-            self.shown = False
-
-
-PROGRAMME_CODES = ["CCI", "SQS", "FJI", "YOS-2018", "YJS-2021", "YJS-2025"]
-
-
 @cli.command()
 @click.option("--out", "out_dir", default="corpus", show_default=True, type=click.Path(file_okay=False),
               help="Folder to save reports into; DIR/manifest.csv records each one.")
 @click.option("--since", type=click.IntRange(2009, 2100), metavar="YEAR", help="Only reports published in or after YEAR.")
 @click.option("--until", type=click.IntRange(2009, 2100), metavar="YEAR", help="Only reports published in or before YEAR.")
-@click.option("--programme", "programmes", multiple=True, type=click.Choice(PROGRAMME_CODES),
+@click.option("--programme", "programmes", multiple=True, type=click.Choice(PROGRAMMES),
               help="Only this programme (repeat for several) [default: all].")
 @click.option("--dry-run", is_flag=True, help="Find the reports and say what would be saved; download nothing.")
 @click.option("--delay", type=click.FloatRange(0), metavar="S",
@@ -148,14 +110,13 @@ def fetch(out_dir, since, until, programmes, dry_run, delay, mirror, register_pa
 
     from .acquisition.fetch import Run
     from .acquisition.http import Client
-    from .acquisition.progress import Progress
     from .acquisition.register import load_register
     from .acquisition.sources import load_settings
 
     if since and until and since > until:
         raise click.UsageError(f"--since {since} is after --until {until}.")
     settings = load_settings()
-    progress = Progress()
+    progress = Progress(label="reports")
     client = Client(settings.user_agent, delay=settings.delay if delay is None else delay,
                     timeout=settings.timeout, retries=settings.retries, backoff=settings.backoff,
                     max_retry_after=settings.max_retry_after, mirror=mirror)

@@ -5,7 +5,8 @@ import json
 from click.testing import CliRunner
 
 from pipeline import __version__
-from pipeline.cli import Progress, cli
+from pipeline.cli import cli
+from pipeline.progress import Progress
 
 from .conftest import CORPUS, FIXTURES
 
@@ -69,7 +70,7 @@ def test_progress_line_counts_documents_and_clears(capsys):
 
 
 def test_progress_stays_silent_for_a_short_build(capsys):
-    progress = Progress(enabled=True)
+    progress = Progress(enabled=True, min_total=10)
     progress.start(5)
     progress.advance()
     progress.clear()

@@ -319,6 +319,10 @@ def test_every_row_points_back_to_its_line(name):
     ("There was rarely any delay in completing assessments.", "strength"),
     ("Case managers knew what should be done and did it well in most cases.", "strength"),
     ("There were a few cases where there was no recorded plan on file.", "improvement"),
+    # Found by review: "a few" was told from "few" by its first letters, so these were strengths.
+    ("In a few cases there was no recorded plan.", "improvement"),
+    ("In a few cases, plans were late.", "improvement"),
+    ("A small number of assessments were late.", "improvement"),
     ("Few plans were sufficient.", "improvement"),
 ])
 def test_polarity_from_the_sentence(sentence, polarity):

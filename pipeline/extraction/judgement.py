@@ -164,10 +164,9 @@ def polarity(text: str, quantities, rules: PolarityRules) -> str | None:
         if sign < 0:
             none_fell_short = inside and all(q.low is not None and q.high == 0 for q in inside)
             # "Few cases lacked a plan", "Assessments were rarely late": a shortfall said to
-            # be rare is a strength.
-            # ("a few community cases where there was no recorded plan" affirms a shortfall.)
+            # be rare is a strength ("a few cases lacked a plan" is another quantifier).
             rarely_short = inside and all((q.rule or "").rpartition(":")[2] in rules.rare_shortfall_quantifiers
-                                          and not q.text.lower().startswith(("a ", "an ")) for q in inside)
+                                          for q in inside)
             verdicts.add("strength" if none_fell_short or rarely_short else "improvement")
         elif sign > 0:
             verdicts.add("improvement" if any(_a_shortfall(q, rules) for q in inside) else "strength")

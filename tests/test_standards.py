@@ -406,6 +406,14 @@ def test_standard_names_are_matched_spacing_blind():
     assert not pattern.fullmatch("Partners and services")
 
 
+def test_a_standard_name_split_by_a_stray_space_still_matches_the_framework():
+    # Found by review: the extractor read "Partners hips and services", the check did not.
+    result = doctored(("1.3\tPartnerships and services\tRequires improvement",
+                       "1.3\tPartners hips and services\tRequires improvement"))
+    assert by(result["ratings"], "code")["1.3"]["rating"] == "Requires improvement"
+    assert failures(result, "standard_names_match_framework") == []
+
+
 def test_a_rating_of_an_earlier_inspection_is_not_this_reports():
     # Found by review: "... at its last inspection in 2016, it was rated as 'Inadequate'" in
     # the foreword made the check that the overall rating is printed alike fail.

@@ -8,6 +8,8 @@ reader can act on. No extracted value is ever changed here.
 
 from __future__ import annotations
 
+from ..reading.compact import compact
+
 
 def check(rule: str, expected: str, found: str, passed: bool, evidence: str) -> dict:
     return {"rule": rule, "expected": expected, "found": found, "passed": int(bool(passed)), "evidence": evidence}
@@ -63,7 +65,7 @@ def names_match_framework(fw, printed: dict) -> list:
     summary = next(iter(printed.values()), {})
     mismatched = [f"{code} {row.name!r} (framework: {standard.name!r})"
                   for standard in fw.standards if (row := summary.get(code := standard.code))
-                  and " ".join(row.name.split()).lower() != standard.name.lower()]
+                  and compact(row.name) != compact(standard.name)]  # spacing-blind, as the extractor reads it
     return [check("standard_names_match_framework", f"the {fw.programme} standard names of models/frameworks.yml",
                   "; ".join(mismatched) or "all match", not mismatched,
                   "a different name suggests the report follows another framework (or was misclassified)"

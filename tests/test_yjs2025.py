@@ -308,3 +308,15 @@ def test_other_layouts_a_rating_box_and_a_flattened_cell():
         ("V1", "Requires improvement", "Work with victims Rating: Requires improvement")]
     assert [(q["code"], q["percent_yes"]) for q in result["key_questions"]] == [("V1.1", 60.0)]
     assert {s["kind"]: s["n"] for s in result["samples"]} == {"children_cases": 24, "victim_cases": 10}
+
+
+
+def test_rating_words_a_converter_split_still_read():
+    # Found by review: the 2025 reader kept the rating words' old, spacing-sensitive reading.
+    # ("Out standing" is two English words, so the clean stage leaves it for the reader.)
+    from pipeline.extraction.extractors.yjs2025 import load_framework
+
+    assert load_framework().rating_word("Requires i mprovement") == "Requires improvement"
+    result = constructed(("Overall rating\tGood", "Overall rating\tOut standing"))
+    checks = {v["rule"]: v for v in result["validations"]}
+    assert "the statements disagree: Good, Outstanding" in checks["overall_rating_printed_alike"]["evidence"]

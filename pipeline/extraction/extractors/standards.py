@@ -25,8 +25,9 @@ from functools import lru_cache
 import regex
 
 from ...checks import standards as validate_standards
-from ...reading.compact import compact, loose_pattern
+from ...reading.compact import loose_pattern
 from ...reading.document import Document
+from .. import ratings
 from ..findings import finding, provenance
 from ...models import load_model
 from ..numbers import NUMBER_PHRASE, words_to_int
@@ -58,13 +59,11 @@ class Framework:
     sample_statements: dict
 
     def rating_word(self, text: str | None) -> str | None:
-        """A printed rating cell → one of the four words, or None (quotes, case and spacing
-        ignored, so a word a converter split, "Inadeq uate", still reads)."""
-        return {compact(word): word for word in self.rating_scores}.get(compact(text or ""))
+        return ratings.rating_word(self.rating_scores, text)
 
     @property
     def rating_pattern(self) -> str:
-        return "|".join(loose_pattern(word) for word in self.rating_scores)
+        return ratings.rating_pattern(self.rating_scores)
 
 
 @lru_cache(maxsize=None)

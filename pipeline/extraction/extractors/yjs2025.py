@@ -30,6 +30,7 @@ from ...checks import yjs2025 as checks
 from ...models import load_model
 from ...reading.document import Document
 from ...reading.passages import heading_text
+from .. import ratings
 from ..findings import finding, provenance
 from ..quantities import find_quantities
 from . import register
@@ -68,11 +69,10 @@ class Framework:
 
     @property
     def rating_pattern(self) -> str:
-        return "|".join(r"\s+".join(word.split()) for word in self.rating_scores)
+        return ratings.rating_pattern(self.rating_scores)
 
     def rating_word(self, text: str | None) -> str | None:
-        folded = " ".join((text or "").strip(" \t'\"‘’“”.,:;*()").split()).lower()
-        return {word.lower(): word for word in self.rating_scores}.get(folded)
+        return ratings.rating_word(self.rating_scores, text)
 
     @property
     def areas(self) -> list:

@@ -31,7 +31,7 @@ from .. import ratings
 from ..findings import finding, provenance
 from ...models import load_model
 from ..numbers import NUMBER_PHRASE, words_to_int
-from ..quantities import find_quantities
+from ..quantities import read_sentence
 from . import register
 
 # ---------------------------------------------------------------- framework data
@@ -567,9 +567,13 @@ def narrative_findings(doc: Document, standard: Standard, heading: PrintedRating
     """Sentences of a standard's section that state a quantity ("In 21 of the 22 cases").
     The first sentence is the standard's own definition ("... for all children and young
     people"), not a finding, so it is left out."""
-    return [finding(doc, start, stop, section=standard.code, heading=heading.name, sample_size=sample)
-            for start, stop in list(sentences(doc, heading.end, end))[1:]
-            if find_quantities(doc.span(start, stop).text, sample)]
+    rows = []
+    for start, stop in list(sentences(doc, heading.end, end))[1:]:
+        reading = read_sentence(doc.span(start, stop).text, sample)
+        if reading.quantities:
+            rows.append(finding(doc, start, stop, section=standard.code, heading=heading.name,
+                                sample_size=sample, reading=reading))
+    return rows
 
 
 def _domain_spans(doc: Document, fw: Framework, region: tuple):

@@ -32,7 +32,7 @@ from ...reading.document import Document
 from ...reading.passages import heading_text
 from .. import ratings
 from ..findings import finding, provenance
-from ..quantities import find_quantities
+from ..quantities import read_sentence
 from . import register
 from .standards import LEAD_IN, ITEM, find_line, lines_between, recommendations, sample_rows, sentences
 from .standards import sample_statements as standards_samples
@@ -302,8 +302,9 @@ def findings(doc: Document, fw: Framework, samples: dict, skip: list) -> list:
             if any(a <= start < b for a, b in skip):
                 continue  # the recommendations
             for s, e in sentences(doc, start, end):
-                if find_quantities(doc.span(s, e).text, sample):
-                    rows.append(finding(doc, s, e, section=section, heading=section,
+                reading = read_sentence(doc.span(s, e).text, sample)
+                if reading.quantities:
+                    rows.append(finding(doc, s, e, section=section, heading=section, reading=reading,
                                         polarity=POLARITY.get((section or "").lower()), sample_size=sample))
     return rows
 

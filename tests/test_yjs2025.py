@@ -320,3 +320,12 @@ def test_rating_words_a_converter_split_still_read():
     result = constructed(("Overall rating\tGood", "Overall rating\tOut standing"))
     checks = {v["rule"]: v for v in result["validations"]}
     assert "the statements disagree: Good, Outstanding" in checks["overall_rating_printed_alike"]["evidence"]
+
+
+def test_a_rating_of_an_earlier_inspection_is_not_this_reports():
+    # Found by review: the 2025 reader had no earlier-inspection filter (2018's and FJI's had).
+    result = constructed(("Work with children\n\nWe inspected", "Overall, at its last inspection in 2022, "
+                          "Wirral YJS was rated as 'Inadequate'.\n\nWork with children\n\nWe inspected"))
+    assert result["report"]["overall_rating"] == "Good"
+    checks = [v for v in result["validations"] if v["rule"] == "overall_rating_printed_alike"]
+    assert checks and all(v["passed"] for v in checks) and "Inadequate" not in checks[0]["found"]

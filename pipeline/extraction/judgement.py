@@ -58,6 +58,19 @@ def grammar() -> Grammar:
     )
 
 
+@lru_cache(maxsize=1)
+def _earlier_inspection() -> re.Pattern:
+    return _words(load_model(MODEL)["earlier_inspection"])
+
+
+def about_an_earlier_inspection(text: str, at: int) -> bool:
+    """Whether the sentence holding `at`, up to it, speaks of an earlier inspection
+    (models/judgements.yml: earlier_inspection). A sentence starts after a full stop or a
+    blank line: a sentence a PDF wrapped over lines is read whole."""
+    start = max(text.rfind(". ", 0, at), text.rfind(".\n", 0, at), text.rfind("\n\n", 0, at)) + 1
+    return bool(_earlier_inspection().search(text, start, at))
+
+
 @dataclass(frozen=True)
 class PolarityRules:
     """When a judged clause is a strength or an improvement (a programme's model file)."""

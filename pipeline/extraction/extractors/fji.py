@@ -16,6 +16,7 @@ import regex
 from ...models import load_model
 from ...reading.document import Document
 from ..findings import provenance
+from ..judgement import about_an_earlier_inspection
 from . import register, sqs
 
 FLAGS = regex.IGNORECASE | regex.MULTILINE
@@ -49,17 +50,6 @@ def judgement_statements(doc: Document) -> dict:
     return {code: sorted(statements, key=lambda s: s[1]) for code, statements in found.items()}
 
 
-# A sentence about an earlier inspection states an old judgement ("At our last inspection
-# in 2012, work to reduce reoffending was poor"): not this report's.
-EARLIER = regex.compile(r"\b(?:last|previous|earlier|first)\s+inspection\b|\bin\s+(?:19|20)\d\d\b|\bpreviously\b",
-                        regex.IGNORECASE)
-
-
-def _earlier(doc: Document, start: int) -> bool:
-    sentence_start = max(doc.text.rfind(".", 0, start), doc.text.rfind("\n\n", 0, start)) + 1
-    return bool(EARLIER.search(doc.text, sentence_start, start))
-
-
 def judgements(doc: Document) -> tuple[list, list]:
     """(`judgements` rows, validations). An area's judgement is read from the report's
     table where it has one, else from its first sentence; sentences about an earlier
@@ -68,7 +58,7 @@ def judgements(doc: Document) -> tuple[list, list]:
     scale = rules["scale"]
     rows, validations = [], []
     for code, found in sorted(judgement_statements(doc).items()):
-        statements = [s for s in found if s[3] == "row" or not _earlier(doc, s[1])] or found
+        statements = [s for s in found if s[3] == "row" or not about_an_earlier_inspection(doc.text, s[1])] or found
         word, start, end, _ = next((s for s in statements if s[3] == "row"), statements[0])
         rows.append({"code": code, "area": rules["areas"][code]["label"], "judgement": word,
                      "score": len(scale) - 1 - scale.index(word), **provenance(doc, start, end)})

@@ -29,6 +29,7 @@ from ...reading.compact import loose_pattern
 from ...reading.document import Document
 from .. import ratings
 from ..findings import finding, provenance
+from ..judgement import about_an_earlier_inspection
 from ...models import load_model
 from ..numbers import NUMBER_PHRASE, words_to_int
 from ..quantities import read_sentence
@@ -233,23 +234,13 @@ def overall_rating(doc: Document, fw: Framework, lay: Layout) -> tuple[str | Non
     prose = re.compile(r"(?:rated\s+as|overall\s+rating\s+(?:of|for\s+(?:the\s+)?(?:YOS|YOT|YJS|service|partnership)))"
                        rf"\s*:?\s*['\"‘’]?(?P<word>{fw.rating_pattern})", re.IGNORECASE)
     for match in prose.finditer(doc.text, 0, lay.summary[0] or lay.sections[0]):
-        if _about_an_earlier_inspection(doc.text, match.start()):
+        if about_an_earlier_inspection(doc.text, match.start("word")):
             continue  # "At its last inspection in 2016, it was rated as 'Inadequate'": not this report's
         word = match.group("word")
         statements.append(("prose", word, fw.rating_word(word), match.start(), match.end()))
     rating = next((s[2] for s in statements if s[2]), None)
     return rating, [(source, printed, word, provenance(doc, start, end))
                     for source, printed, word, start, end in statements]
-
-
-EARLIER_INSPECTION = re.compile(r"\b(?:last|previous|earlier|prior)\s+inspection\b|\bpreviously\b|\bin\s+(?:19|20)\d\d\b",
-                                re.IGNORECASE)
-
-
-def _about_an_earlier_inspection(text: str, at: int) -> bool:
-    """Whether the sentence holding `at`, up to it, speaks of an earlier inspection."""
-    start = max(text.rfind(". ", 0, at), text.rfind("\n", 0, at)) + 1
-    return bool(EARLIER_INSPECTION.search(text, start, at))
 
 
 def rating_rows(fw: Framework, sources: dict, doc: Document) -> list:

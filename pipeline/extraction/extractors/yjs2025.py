@@ -32,6 +32,7 @@ from ...reading.document import Document
 from ...reading.passages import heading_text
 from .. import ratings
 from ..findings import finding, provenance
+from ..judgement import about_an_earlier_inspection
 from ..quantities import read_sentence
 from . import register
 from .standards import LEAD_IN, ITEM, find_line, lines_between, recommendations, sample_rows, sentences
@@ -170,6 +171,8 @@ def overall_statements(doc: Document, fw: Framework) -> list:
     for source, pattern in OVERALL_PATTERNS:
         rx = re.compile(pattern.format(q=QUOTE, w=fw.rating_pattern), re.IGNORECASE | re.MULTILINE)
         for match in rx.finditer(doc.text):
+            if source == "prose" and about_an_earlier_inspection(doc.text, match.start("word")):
+                continue  # "Overall, at its last inspection in 2022, it was rated as ...": not this report's
             word = match.group("word")
             found.append(Statement("overall", source, " ".join(word.split()), fw.rating_word(word),
                                    match.start(), match.end()))

@@ -1,8 +1,8 @@
 """The project's Datasette plugin (registered as an entry point in setup.cfg).
 
-- `fts_query(q[, columns])`, an SQL function for the canned search queries: full-text
+- `fts_query(q[, table])`, an SQL function for the canned search queries: full-text
   syntax (`"risk of harm"`, `MAPPA OR victim*`, `heading:plan`) is used as typed when
-  SQLite accepts it for the index searched (`columns`), a column filter for a column only
+  SQLite accepts it for the index searched (`table`'s), a column filter for a column only
   another index has matches nothing there, and anything else (`out-of-court`, a stray
   quote) is searched for as plain words, so a search box never answers with an error.
 - Page numbers link to the page of the published report: a `page` cell in any row
@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import sqlite3
 import urllib.parse
 from functools import lru_cache
@@ -38,20 +39,15 @@ STYLESHEET_PATH = "/-/inspections/inspections.css"
 PAGE_TEMPLATES = ("row-inspections-reports.html", "row-inspections-services.html", "inspections-compare.html")
 
 
-# Every column any searched index has: a column filter is valid syntax if one of them has it.
-ALL_COLUMNS = "text,section,heading,addressee"
-
-
 @lru_cache(maxsize=16)
-def _probe(columns: str) -> sqlite3.Connection:
+def _probe(columns: tuple) -> sqlite3.Connection:
     """An empty FTS5 table with an index's columns, to test a query against."""
     conn = sqlite3.connect(":memory:", check_same_thread=False)
-    names = ", ".join(f'"{name.strip()}"' for name in columns.split(",") if name.strip())
-    conn.execute(f"CREATE VIRTUAL TABLE probe USING fts5({names})")
+    conn.execute(f"CREATE VIRTUAL TABLE probe USING fts5({', '.join(f'{name!r}' for name in columns)})")
     return conn
 
 
-def _valid(q: str, columns: str) -> bool:
+def _valid(q: str, columns: tuple) -> bool:
     try:
         _probe(columns).execute("SELECT * FROM probe WHERE probe MATCH ?", (q,)).fetchall()
         return True
@@ -59,20 +55,29 @@ def _valid(q: str, columns: str) -> bool:
         return False
 
 
+# A column filter whose value is no FTS5 bareword ("section:2.1"): its value is quoted.
+_FILTER_VALUE = re.compile(r'(?<![\w"])(\w+):(?!")([^\s"()]+)')
+
+
 @lru_cache(maxsize=4096)
-def fts_query(q: str | None, columns: str | None = None) -> str:
-    """The FTS5 query to run for what a user typed, against an index with `columns`
-    (comma-separated; default: any searched index). Valid syntax is used as typed; a
-    column filter for a column this index lacks (`addressee:board` on the passages)
-    matches nothing here rather than failing; anything else is searched as plain words.
-    '' matches nothing, harmlessly."""
+def fts_query(q: str | None, table: str | None = None) -> str:
+    """The FTS5 query to run for what a user typed, against the full-text index of `table`
+    (default: any searched index). Valid syntax is used as typed, a column filter's value
+    quoted when it needs to be (`section:2.1`); a column filter for a column this index
+    lacks (`addressee:board` on the passages) matches nothing here rather than failing;
+    anything else is searched as plain words. '' matches nothing, harmlessly."""
+    from ..storage.schema import FTS_COLUMNS
+
+    every = tuple(dict.fromkeys(c for columns in FTS_COLUMNS.values() for c in columns))
+    columns = FTS_COLUMNS[table] if table else every
     q = (q or "").strip()
     if not q:
         return '""'
-    if _valid(q, columns or ALL_COLUMNS):
-        return q
-    if columns and _valid(q, ALL_COLUMNS):
-        return '""'  # valid, but filters on a column only other indexes have
+    for query in dict.fromkeys((q, _FILTER_VALUE.sub(lambda m: f'{m[1]}:"{m[2]}"', q))):
+        if _valid(query, columns):
+            return query
+        if table and _valid(query, every):
+            return '""'  # valid, but filters on a column only other indexes have
     return escape_fts(q) or '""'
 
 

@@ -337,6 +337,10 @@ TABLES = {
 
 TABLES.update(LINK_TABLES)
 
+# Each full-text index's columns (`<table>_fts`), for the search function fts_query
+# (pipeline/site/plugin.py) to judge a column filter against the index it searches.
+FTS_COLUMNS = {name: tuple(spec["fts"]) for name, spec in TABLES.items() if spec.get("fts")}
+
 # Tables filled per report, in the order they are written (reports first: foreign keys).
 REPORT_TABLES = ["scores", "ratings", "judgements", "key_questions", "recommendations", "findings",
                  "samples", "context_facts", "validations"]

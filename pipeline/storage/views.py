@@ -37,8 +37,6 @@
 
 from __future__ import annotations
 
-from .schema import TABLES
-
 HEADLINE_CODES = ("safeguarding", "risk_of_harm", "likelihood_of_reoffending")
 MAX_LINEAGE_DEPTH = 10  # guards against a cycle typed into models/lineage.csv
 
@@ -436,7 +434,7 @@ ORDER BY year, severity""",
         "sql": """SELECT r.publication_date, rec.report_id, r.area, r.programme, rec.number, rec.addressee, rec.text,
        rec.page, rec.evidence
 FROM recommendations rec JOIN reports r ON r.id = rec.report_id
-WHERE (:q = '' OR rec.id IN (SELECT rowid FROM recommendations_fts WHERE recommendations_fts MATCH fts_query(:q, '{FTS_COLUMNS[recommendations]}')))
+WHERE (:q = '' OR rec.id IN (SELECT rowid FROM recommendations_fts WHERE recommendations_fts MATCH fts_query(:q, 'recommendations')))
   AND (:addressee = '' OR rec.addressee LIKE '%' || :addressee || '%')
 ORDER BY r.publication_date, rec.report_id, rec.number""",
         "params": ["q", "addressee"],
@@ -462,12 +460,12 @@ LIMIT coalesce(nullif(CAST(:limit AS INTEGER), 0), 1000)""",
   SELECT 'passage' AS kind, p.report_id, r.title, p.page, p.section,
          snippet(passages_fts, 0, '[', ']', ' … ', 24) AS snippet, passages_fts.rank AS rank
   FROM passages_fts JOIN passages p ON p.rowid = passages_fts.rowid JOIN reports r ON r.id = p.report_id
-  WHERE passages_fts MATCH fts_query(:q, '{FTS_COLUMNS[passages]}')
+  WHERE passages_fts MATCH fts_query(:q, 'passages')
   UNION ALL
   SELECT 'finding', f.report_id, r.title, f.page, f.section,
          snippet(findings_fts, 0, '[', ']', ' … ', 24), findings_fts.rank
   FROM findings_fts JOIN findings f ON f.rowid = findings_fts.rowid JOIN reports r ON r.id = f.report_id
-  WHERE findings_fts MATCH fts_query(:q, '{FTS_COLUMNS[findings]}')
+  WHERE findings_fts MATCH fts_query(:q, 'findings')
 )
 ORDER BY kind, rank, report_id, page
 LIMIT 200""",
@@ -539,13 +537,6 @@ GROUP BY programme, year
 ORDER BY year, programme""",
     "params": ["programme"],
 }
-
-# Each full-text index's columns, for fts_query (pipeline/site/plugin.py) to judge a column
-# filter against the index it searches.
-FTS_COLUMNS = {name: ",".join(spec["fts"]) for name, spec in TABLES.items() if spec.get("fts")}
-for _query in CANNED_QUERIES.values():
-    for _table, _columns in FTS_COLUMNS.items():
-        _query["sql"] = _query["sql"].replace(f"{{FTS_COLUMNS[{_table}]}}", _columns)
 
 # Parameters that make each canned query answer on the corpus: used by the README's
 # examples, the tests, the browser test and benchmarks/serve_load.py.

@@ -145,13 +145,15 @@ class Links:
 
     def __init__(self, urls, database: str):
         self.urls, self.database = urls, database
+        self._tables: dict = {}
 
     def row(self, table: str, key) -> str:
         return f"{self.table_path(table)}/{_tilde(str(key))}"
 
-    @lru_cache(maxsize=64)
     def table_path(self, table: str) -> str:
-        return str(self.urls.table(self.database, table))
+        if table not in self._tables:  # a page links to the same few tables many times
+            self._tables[table] = str(self.urls.table(self.database, table))
+        return self._tables[table]
 
     def report(self, report_id: str) -> str:
         return self.row("reports", report_id)
@@ -172,14 +174,26 @@ class Links:
         return base + ("?" + urllib.parse.urlencode(params) if params else "")
 
 
+def evidence_url(source_url: str | None, page=None, anchor=None) -> str | None:
+    """The place in the published report a value was read from: `<url>#page=N` for a
+    PDF's page, `<url>#<anchor>` for a web page's section; None without a public http(s)
+    URL or a place."""
+    if not source_url or not source_url.lower().startswith(("https://", "http://")):
+        return None
+    if anchor:
+        return f"{source_url}#{urllib.parse.quote(anchor)}"
+    if isinstance(page, int):
+        return f"{source_url}#page={page}"
+    return None
+
+
 class Evidence:
     """Where a value of one report was read: its quoted text, the page of the published
     report (when the report has a public http(s) URL and the value a page), and the
     paragraph of the site's full text (`passages`) holding its line."""
 
     def __init__(self, conn, report: dict, links: Links):
-        url = report.get("source_url") or ""
-        self.source_url = url if url.lower().startswith(("https://", "http://")) else None
+        self.source_url = report.get("source_url")
         self.links = links
         spans = rows(conn, "SELECT id, line_start, line_end FROM passages WHERE report_id = ? "
                            "AND line_start IS NOT NULL ORDER BY line_start", report["id"])
@@ -187,12 +201,12 @@ class Evidence:
         self.spans = spans
 
     def page_url(self, page) -> str | None:
-        return f"{self.source_url}#page={page}" if self.source_url and isinstance(page, int) else None
+        return evidence_url(self.source_url, page=page)
 
     def anchor_url(self, anchor) -> str | None:
         """A web page's section (the id of the heading above the value), for reports
         published as web pages, which have no page numbers."""
-        return f"{self.source_url}#{urllib.parse.quote(anchor)}" if self.source_url and anchor else None
+        return evidence_url(self.source_url, anchor=anchor)
 
     def passage_url(self, line) -> str | None:
         if not isinstance(line, int):

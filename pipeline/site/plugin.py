@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import re
 import sqlite3
-import urllib.parse
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,7 +28,7 @@ from datasette import hookimpl
 from datasette.utils import escape_fts
 from datasette.utils.asgi import Response
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
@@ -114,14 +113,14 @@ def render_cell(row, value, column, table, database, datasette):
         return None
 
     async def link():
-        url = (await _source_urls(datasette, database)).get(report_id)
-        if not url or not url.lower().startswith(("https://", "http://")):
+        from .pages import evidence_url
+
+        source_url = (await _source_urls(datasette, database)).get(report_id)
+        url = evidence_url(source_url, anchor=value) if anchor_cell else evidence_url(source_url, page=value)
+        if not url:
             return None
-        if anchor_cell:  # a report published as a web page: the section's heading id
-            return Markup('<a href="{}#{}" title="Open this section of the published web page">{}&nbsp;&#8599;</a>').format(
-                url, urllib.parse.quote(value), value)
-        return Markup(f'<a href="{escape(url)}#page={value}" title="Open page {value} of the published report">'
-                      f'{value}&nbsp;&#8599;</a>')
+        where = "this section of the published web page" if anchor_cell else f"page {value} of the published report"
+        return Markup('<a href="{}" title="Open {}">{}&nbsp;&#8599;</a>').format(url, where, value)
 
     return link
 

@@ -98,8 +98,11 @@ def key_questions_complete(fw, questions: list) -> list:
     return rows
 
 
-def band_of(percent: float, bands: list) -> str:
-    return next(band["rating"] for band in bands if percent >= band["min"])
+def band_of(percent: float | None, bands: list) -> str | None:
+    """The rating a key question's % yes falls in (models/frameworks.yml: key_question_bands)."""
+    if percent is None:
+        return None
+    return next((band["rating"] for band in bands if percent >= band["min"]), None)
 
 
 def ratings_follow_lowest_key_question(fw, ratings: list, questions: list) -> list:

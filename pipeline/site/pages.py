@@ -22,10 +22,10 @@ from functools import lru_cache
 
 from markupsafe import Markup, escape
 
+from ..checks.standards import band_of
 from ..storage.views import HEADLINE_CODES
 from . import charts
 
-RATINGS = ["Outstanding", "Good", "Requires improvement", "Inadequate"]
 BANDS = ["MINIMUM", "MODERATE", "SUBSTANTIAL", "DRASTIC"]
 SAMPLE_LABELS = {
     "cases": "cases inspected",
@@ -316,15 +316,6 @@ def _overall(conn, report: dict, validations: list[dict], ev: Evidence) -> dict 
             "ev": ev(read)}
 
 
-def _kq_band(percent, bands: list[dict]) -> str | None:
-    if percent is None:
-        return None
-    for band in bands:
-        if percent >= band["min"]:
-            return band["rating"]
-    return None
-
-
 def _standards(conn, report: dict, ev: Evidence, validations: list[dict]) -> dict | None:
     """Ratings and key questions as domains -> standards -> key questions, by code."""
     report_id = report["id"]
@@ -363,7 +354,7 @@ def _standards(conn, report: dict, ev: Evidence, validations: list[dict]) -> dic
                      theme=r["theme"], ev=ev(r), **{"class": rating_class(r["rating"])})
     for q in questions:
         parent = ".".join((q["code"] or "").split(".")[:2])
-        band = _kq_band(q["percent_yes"], bands)
+        band = band_of(q["percent_yes"], bands)
         standard(parent)["key_questions"].append({
             **q, "band": band, "class": rating_class(band), "ev": ev(q),
             "width": max(0.0, min(100.0, q["percent_yes"])) if q["percent_yes"] is not None else None})
@@ -552,8 +543,7 @@ def service_context(conn, service_id: str, links: Links) -> dict | None:
                              WHERE t.service_id = ? ORDER BY t.date, t.report_id, t.theme""", service_id)
     inspections: dict[str, dict] = {}
     by_theme: dict[str, list] = {}
-    seen: set[tuple] = set()
-    for row in timeline:
+    for row in timeline:  # one row per report and theme (service_timeline keeps one lineage path)
         inspection = inspections.get(row["report_id"])
         if inspection is None:
             inspection = inspections[row["report_id"]] = {
@@ -567,9 +557,7 @@ def service_context(conn, service_id: str, links: Links) -> dict | None:
             inspection["link"] = Markup('<a href="{}">{} {}</a>{}').format(
                 inspection["url"], inspection["when"] or "", inspection["programme"] or "",
                 Markup(' <span class="relation">(predecessor)</span>') if row["relation"] == "predecessor" else "")
-        # One entry per report and theme, should the view reach a report by two lineage paths.
-        if row["theme"] and (row["report_id"], row["theme"]) not in seen:
-            seen.add((row["report_id"], row["theme"]))
+        if row["theme"]:
             by_theme.setdefault(row["theme"], []).append((inspection, row))
     themes_info = {t["id"]: t for t in rows(conn, "SELECT id, label, description FROM themes")}
     programmes = list(dict.fromkeys(i["programme"] for i in inspections.values()))
@@ -615,14 +603,12 @@ def compare_context(conn, services: str, theme: str, links: Links) -> dict:
         except sqlite3.Error as exc:  # a query the database cannot answer: say so, plainly
             error = f"The comparison could not be made: {exc}"
     columns: dict[str, dict] = {}
-    seen: set[tuple] = set()  # a report once per service, should the view reach it twice
-    for row in found:
+    for row in found:  # a report once per service and theme (service_timeline)
         column = columns.setdefault(row["service_id"], {
             "service_id": row["service_id"], "service_name": row["service_name"],
             "url": links.service(row["service_id"]), "inspections": [],
             "colour": charts.SERIES_COLOURS[len(columns) % len(charts.SERIES_COLOURS)]})
-        if row.get("report_id") and (row["service_id"], row["report_id"]) not in seen:
-            seen.add((row["service_id"], row["report_id"]))
+        if row.get("report_id"):
             column["inspections"].append({**row, "when": human_date(row["date"]), "url": links.report(row["report_id"]),
                                           "text": measure_text(row), "rating_class": rating_class(row.get("overall_rating"))})
     xs, points = [], []

@@ -16,8 +16,7 @@ from pathlib import Path
 import sqlite_utils
 
 from . import __version__
-from .acquisition import register
-from .linking import link
+from .linking import inspections, link
 from .storage import views
 from .reading.load import SUPPORTED_SUFFIXES, sha256_of
 from .cache import ResultCache
@@ -231,7 +230,7 @@ def write_database(db_path: Path, outcomes, manifest) -> BuildSummary:
             insert("reports", [report])
             linkable.append({**report, "landing_url": row.get("landing_url") or None})
         # The register of every published inspection, each linked to its loaded report.
-        insert("inspections", register.inspection_rows(linkable))
+        insert("inspections", inspections.inspection_rows(linkable))
         for outcome in loaded:
             rid = outcome.result["report"]["id"]
             insert("metadata_evidence", outcome.result["metadata_evidence"], rid)

@@ -5,11 +5,11 @@ never touches the file already there."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..reading.load import sha256_of
 from .http import Client, FetchError
 
 PDF_HEADER_WINDOW = 1024   # the PDF header may follow a little junk (PDF 1.7, 7.5.2)
@@ -19,20 +19,10 @@ PDF_TRAILER_WINDOW = 2048  # %%EOF within the last bytes, allowing trailing whit
 @dataclass
 class Saved:
     status: str            # `new`, `changed` or `unchanged`
-    path: Path
     sha256: str | None
     etag: str | None
     last_modified: str | None
     bytes: int | None
-    content_type: str | None
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _looks_like_html(head: bytes) -> bool:
@@ -63,10 +53,12 @@ def problem_with(path: Path, kind: str, content_type: str | None) -> str | None:
 
 
 def save(client: Client, url: str, target: Path, kind: str, *, etag: str | None = None,
-         last_modified: str | None = None, body: bytes | None = None, headers=None) -> Saved:
+         last_modified: str | None = None, sha256: str | None = None, body: bytes | None = None,
+         headers=None) -> Saved:
     """Download `url` (or keep `body`, already fetched) into `target` when new or changed.
     A conditional request (If-None-Match / If-Modified-Since) is sent when the file is
-    already there, so an unchanged report costs no download."""
+    already there, so an unchanged report costs no download (and no reading: `sha256`
+    is what the manifest recorded of it)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     part = target.with_name(f".{target.name}.part")  # hidden: a build never reads it
     have = target.exists()
@@ -81,10 +73,9 @@ def save(client: Client, url: str, target: Path, kind: str, *, etag: str | None 
             if response.status == 304:
                 if not have:
                     raise FetchError(url, "the site answered 304 Not Modified for a file not saved yet")
-                return Saved("unchanged", target, sha256_file(target), etag, last_modified,
-                             target.stat().st_size, None)
+                return Saved("unchanged", sha256, etag, last_modified, target.stat().st_size)
             if response.status != 200:
-                raise FetchError(url, f"HTTP {response.status}" + (" (gone)" if response.status in (404, 410) else ""))
+                raise FetchError.for_status(url, response.status)
             headers = response.headers
         else:
             part.write_bytes(body)
@@ -92,14 +83,14 @@ def save(client: Client, url: str, target: Path, kind: str, *, etag: str | None 
         problem = problem_with(part, kind, content_type)
         if problem:
             raise FetchError(url, problem)
-        digest = sha256_file(part)
+        digest = sha256_of(part)
         new_etag = (headers or {}).get("etag")
         new_modified = (headers or {}).get("last-modified")
         size = part.stat().st_size
-        if have and sha256_file(target) == digest:
-            return Saved("unchanged", target, digest, new_etag or etag, new_modified or last_modified, size, content_type)
+        if have and sha256_of(target) == digest:  # the file itself, not the manifest's word for it
+            return Saved("unchanged", digest, new_etag or etag, new_modified or last_modified, size)
         os.replace(part, target)
-        return Saved("changed" if have else "new", target, digest, new_etag, new_modified, size, content_type)
+        return Saved("changed" if have else "new", digest, new_etag, new_modified, size)
     finally:
         if part.exists():
             part.unlink()

@@ -22,6 +22,7 @@ from urllib.parse import parse_qs, urlsplit, unquote
 
 import httpx
 
+from ..reading.load import HTML_SUFFIXES
 from .download import Saved, save
 from .http import Client, FetchError
 from .manifest import Manifest
@@ -45,7 +46,6 @@ class Item:
     role: str = "report"
     body: bytes | None = None        # a page already fetched (a 2025 report page)
     headers: object = None
-    linked_from: list = field(default_factory=list)
 
 
 @dataclass
@@ -75,6 +75,9 @@ class Summary:
         if dry_run:
             head = f"dry run: found {self.found} reports, {len(self.planned)} would be downloaded ({self.requests} requests)"
         out = [head]
+        if self.skipped:
+            out.append(f"{self.skipped} listed inspections skipped: their titles name no youth work "
+                       "(models/sources.yml: title_must_include_any)")
         if self.missing:
             out.append(f"the register lists {len(self.missing)} inspections the site did not yield:")
             for row in self.missing[:SHOW_MISSING]:
@@ -149,8 +152,7 @@ class Run:
         """A page's HTML; FetchError for anything but 200."""
         answer = self.client.get(url)
         if answer.status != 200:
-            gone = " (the page is gone)" if answer.status in (404, 410) else ""
-            raise FetchError(url, f"HTTP {answer.status}{gone}")
+            raise FetchError.for_status(url, answer.status)
         return answer
 
     def discover_listing(self, source: Source) -> None:
@@ -265,10 +267,7 @@ class Run:
                 self.add(Item(source.key, pdfs[0].url, "pdf", url, page.title, page.published, hint, role="alternative"))
 
     def add(self, item: Item) -> None:
-        if item.url in self.items:
-            self.items[item.url].linked_from.append(item.landing_url)  # one report, two pages
-            return
-        self.items[item.url] = item
+        self.items.setdefault(item.url, item)  # one report linked from two pages is saved once
 
     # -- saving ---------------------------------------------------------------------
     def file_name(self, item: Item) -> str:
@@ -320,7 +319,7 @@ class Run:
         try:
             saved: Saved = save(self.client, item.url, self.out / name, item.kind,
                                 etag=known.get("etag") or None, last_modified=known.get("last_modified") or None,
-                                body=item.body, headers=item.headers)
+                                sha256=known.get("sha256") or None, body=item.body, headers=item.headers)
         except FetchError as exc:
             self.fail(exc.url, exc.reason)
             return
@@ -343,7 +342,7 @@ class Run:
 
 
 def _kind(file: str) -> str:
-    return "html" if file.lower().endswith((".html", ".htm")) else "pdf"
+    return "html" if Path(file).suffix.lower() in HTML_SUFFIXES else "pdf"
 
 
 def _safe(text: str) -> str:

@@ -31,6 +31,11 @@ class FetchError(Exception):
         super().__init__(f"{url}: {reason}")
         self.url, self.reason = url, reason
 
+    @classmethod
+    def for_status(cls, url: str, status: int) -> "FetchError":
+        """An answer other than 200 (or 304 to a conditional request)."""
+        return cls(url, f"HTTP {status}" + (" (the page is gone)" if status in (404, 410) else ""))
+
 
 @dataclass
 class Response:

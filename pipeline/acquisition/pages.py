@@ -5,11 +5,14 @@ never an empty success."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urljoin, urlsplit, unquote
 
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
+
+from ..extraction import dates
 
 
 class StructureError(Exception):
@@ -53,21 +56,23 @@ def listing_links(html: str, url: str, listing: dict) -> list[Link]:
     return links
 
 
-def parse_date(text: str, formats) -> str | None:
-    cleaned = " ".join(text.replace(",", " ").split())
-    if len(cleaned) >= 10 and cleaned[4] == "-" and cleaned[7] == "-" and cleaned[:4].isdigit():
-        cleaned = cleaned[:10]  # a <time datetime="2025-06-03T09:00:00+00:00">
-    # "14th January 2020" -> "14 January 2020"
-    words = cleaned.split(" ")
-    if words and words[0][:-2].isdigit() and words[0][-2:].lower() in ("st", "nd", "rd", "th"):
-        words[0] = words[0][:-2]
-    cleaned = " ".join(words)
-    for fmt in formats:
+def parse_date(text: str) -> str | None:
+    """A page's publication date as ISO 8601: a <time datetime="2025-06-03T09:00:00+00:00">,
+    "03/06/2025" (day first, as the site prints), or the words the reports' own date reader
+    knows ("Tuesday, 3 June 2025", "14th January 2020")."""
+    cleaned = " ".join(text.split())
+    if iso := _ISO.match(cleaned):
+        return iso[0]
+    if numeric := _DAY_FIRST.fullmatch(cleaned):
         try:
-            return datetime.strptime(cleaned, fmt).date().isoformat()
+            return datetime.strptime(numeric[0], "%d/%m/%Y").date().isoformat()
         except ValueError:
-            continue
-    return None
+            return None
+    return dates.parse_date(cleaned)
+
+
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}(?=T|\s|$)")
+_DAY_FIRST = re.compile(r"\d{1,2}/\d{1,2}/\d{4}")
 
 
 def _documents(tree, url: str, spec: dict, not_the_report) -> tuple[Link | None, list]:
@@ -111,7 +116,7 @@ def inspection_page(html: str, url: str, spec: dict, not_the_report) -> Inspecti
             break
     if published_text is None:
         raise StructureError(url, f"{spec['meta']} {spec['label']}", f"\"{spec['published_label']}\"")
-    published = parse_date(published_text, [spec["date_format"]])
+    published = parse_date(published_text)
     title = _text(tree.css_first("h1")) or None
     report, others = _documents(tree, url, spec, not_the_report)
     return InspectionPage(url, title, published, published_text, report, others)
@@ -127,7 +132,7 @@ def document_page(html: str, url: str, spec: dict, not_the_report) -> Inspection
     published_text = _published(tree, spec["published_label"])
     if published_text is None:
         raise StructureError(url, f"text \"{spec['published_label']}\"", "publication date")
-    published = parse_date(published_text, spec["date_formats"])
+    published = parse_date(published_text)
     pdf, others = _documents(tree, url, spec, not_the_report)
     page = InspectionPage(url, _text(heading), published, published_text, Link(_text(heading), url), others)
     if pdf is not None:

@@ -26,10 +26,8 @@ class Source:
     key: str
     name: str
     kind: str  # `listing` (paginated listing -> inspection pages -> PDFs) or `pages` (report pages)
-    base: str
-    robots: str
+    base: str  # robots.txt is read from each URL's own host (acquisition/robots.py)
     programmes: list = field(default_factory=list)
-    years: tuple = (0, 0)
     listing_url: str | None = None
     first_page: int = 0
     max_pages: int = 50
@@ -71,11 +69,15 @@ def load_settings(path: Path | str | None = None) -> Settings:
     data = yaml.safe_load(Path(path or SOURCES_FILE).read_text(encoding="utf-8"))
     sources = {}
     for key, spec in data["sources"].items():
+        if spec["kind"] == "pages" and not spec.get("pages_from_register"):
+            # The only way pages are found until a listing of the current site is verified.
+            raise ValueError(f"{path or SOURCES_FILE}: source {key!r} has kind `pages` but no "
+                             "`pages_from_register: true`: it would find nothing")
         types = [ListingType(t["type"], list(t["programmes"]), tuple(t["years"]), t.get("verified") is True,
                              t.get("evidence", "")) for t in spec.get("types", [])]
         sources[key] = Source(
-            key=key, name=spec["name"], kind=spec["kind"], base=spec["base"], robots=spec["robots"],
-            programmes=list(spec.get("programmes", [])), years=tuple(spec.get("years", (0, 0))),
+            key=key, name=spec["name"], kind=spec["kind"], base=spec["base"],
+            programmes=list(spec.get("programmes", [])),
             listing_url=spec.get("listing_url"), first_page=spec.get("first_page", 0),
             max_pages=spec.get("max_pages", 50), listing=spec.get("listing"),
             inspection_page=spec.get("inspection_page"), document_page=spec.get("document_page"),

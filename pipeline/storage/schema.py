@@ -182,7 +182,7 @@ TABLES = {
             ("low_open", int, "1 when the interval excludes its lower end (`(0.5, …`)"),
             ("high_open", int, "1 when the interval excludes its upper end (`…, 0.75)`)"),
             ("rule", str, "The row of models/quantifiers.yml that read the quantity"),
-            ("scope", str, "What the proportion is of: the whole sample, a narrowed subset, or an earlier count (anaphoric)"),
+            ("scope", str, "The coarser, older form of `base_kind`, kept for queries written against it: NULL (the whole sample or a set whose size is printed), `restricted` (a narrower set) or `anaphoric` (a set counted before)"),
             ("base", str, "Where `denominator` came from: `stated` (\"4 out of 22\", \"of the 20 cases\"), `sample` (the report's sample size) or `antecedent` (a set counted in the sentence before); NULL when there is no denominator"),
             ("base_kind", str, "What the proportion is of: `sample` (the whole sample inspected), `stated` (a set whose size is printed with it), `antecedent` (a set counted in the sentence before) or `subset` (a narrower set of the cases whose size is not printed: \"cases where this was required\", \"relevant cases\", PSRs); for a subset the interval is kept and no count is derived from the sample"),
             ("base_text", str, "The words naming that set, as printed (\"the cases where engagement could not be secured\", \"the 20 cases\", \"those cases\")"),

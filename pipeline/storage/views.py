@@ -441,10 +441,10 @@ ORDER BY r.publication_date, rec.report_id, rec.number""",
     },
     "theme_findings": {
         "title": "Findings with their quantities for a theme",
-        "description": "Every finding on one theme that states a quantity, with each quantity as printed, its 0–1 interval, any count and denominator, and the rule of models/quantifiers.yml that read it, oldest report first. `theme`: e.g. `risk_of_harm`; `limit`: rows to return (default 1000, at most 5000; for every row page through the `findings` and `finding_quantities` tables).",
+        "description": "Every finding on one theme that states a quantity, with each quantity as printed, its 0–1 interval, any count and denominator, the set it is of (`base_kind`, `base_text`), whether it counts cases that met the standard or fell short (`direction`), and the rule of models/quantifiers.yml that read it, oldest report first. `theme`: e.g. `risk_of_harm`; `limit`: rows to return (default 1000, at most 5000; for every row page through the `findings` and `finding_quantities` tables).",
         "sql": """SELECT r.publication_date, f.report_id, r.programme, f.section, f.polarity, f.text,
        q.quantity_text, q.kind, q.proportion_low, q.proportion_high, q.count, q.denominator, q.scope,
-       q.rule, f.page, f.evidence
+       q.base_kind, q.base_text, q.direction, q.rule, f.page, f.evidence
 FROM findings f
 JOIN reports r ON r.id = f.report_id
 JOIN finding_quantities q ON q.finding_id = f.id

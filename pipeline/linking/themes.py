@@ -142,7 +142,7 @@ def theme_rows() -> list[dict]:
 
 LINK_TABLES = {
     "themes": {
-        "description": "Shared themes across the four inspection frameworks (models/themes.yml).",
+        "description": "Shared themes across the inspection programmes (models/themes.yml).",
         "pk": "id",
         "columns": [
             ("id", str, "Theme, as used in the `theme` columns"),
@@ -155,7 +155,7 @@ LINK_TABLES = {
         "description": "Each framework code's theme, stage and how comparable it is across frameworks (models/themes.yml).",
         "pk": ("programme", "code"),
         "columns": [
-            ("programme", str, "`CCI`, `SQS`, `YOS-2018` or `YJS-2021`"),
+            ("programme", str, "`CCI`, `SQS`, `FJI`, `YOS-2018`, `YJS-2021` or `YJS-2025`"),
             ("code", str, "Score, section, standard or key-question code (SQS: the domain number)"),
             ("label", str, "What the code judges"),
             ("theme", str, "→ themes.id"),

@@ -19,6 +19,7 @@ from . import __version__
 from .linking import inspections, link
 from .storage import views
 from .reading.load import SUPPORTED_SUFFIXES, sha256_of
+from .acquisition.manifest import read_manifests
 from .cache import ResultCache
 from .process import Outcome
 from .runner import run_parallel
@@ -79,15 +80,6 @@ def discover(paths) -> list[Path]:
             seen.add(key)
             unique.append(path)
     return unique
-
-
-def manifest_rows(files) -> dict:
-    """Each input's row of the manifest.csv beside it (or in the nearest folder above that
-    has one), keyed by normalised path: source_url, landing_url, published, programme_hint,
-    role (corpus/manifest.csv columns, CONTRACT.md)."""
-    from .acquisition.manifest import read_manifests
-
-    return read_manifests(files)
 
 
 def alternatives(files, manifest: dict) -> list[Outcome]:
@@ -321,7 +313,7 @@ def build(paths, db_path, *, extracted_dir=None, echo=None, **options) -> BuildS
     files = discover(paths)
     if not files:
         raise UsageError("no .pdf, .txt or .md files or saved web pages (.html) found in " + ", ".join(map(str, paths)))
-    manifest = manifest_rows(files)
+    manifest = read_manifests(files)  # each input's manifest.csv row (CONTRACT.md)
     skipped = alternatives(files, manifest)
     skipped_paths = {o.path for o in skipped}
     outcomes = run_all([f for f in files if str(f) not in skipped_paths], echo=echo, **options) + skipped

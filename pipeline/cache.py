@@ -36,27 +36,33 @@ PROGRAMME_SOURCES = {
                  "pipeline/extraction/extractors/standards.py", "pipeline/checks/standards.py", "models/frameworks.yml"),
 }
 ROOT = PACKAGE_DIR.parent
-# Code that runs after extraction (writing, serving, exporting, the command line): a change
-# to it cannot change a document's result, so it does not invalidate the cache.
-NOT_IN_RESULTS = ("pipeline/build.py", "pipeline/cli.py", "pipeline/runner.py",
+# Code that runs after extraction (writing, serving, exporting, fetching, the command
+# line), files or whole folders: a change to it cannot change a document's result, so it
+# does not invalidate the cache (tests/test_build.py checks that processing a document
+# never imports it).
+NOT_IN_RESULTS = ("pipeline/build.py", "pipeline/cli.py", "pipeline/runner.py", "pipeline/progress.py",
                   "pipeline/storage/export.py", "pipeline/storage/views.py", "pipeline/reading/render.py",
+                  "pipeline/linking/inspections.py", "pipeline/site", "pipeline/acquisition",
                   "models/sources.yml", "models/inspections.csv")
-# Whole folders of such code: the site (serving, the Datasette plugin and templates).
-NOT_IN_RESULTS_FOLDERS = ("pipeline/site", "pipeline/acquisition")  # and acquisition (fetch, the register)
+
+
+def _in_results(path: Path) -> bool:
+    return not any(path == ROOT / name or path.is_relative_to(ROOT / name) for name in NOT_IN_RESULTS)
 
 
 def _source_files() -> list[Path]:
     files = []
-    skip = tuple(ROOT / folder for folder in NOT_IN_RESULTS_FOLDERS)
     for folder, pattern in ((PACKAGE_DIR, "*.py"), (MODELS_DIR, "*")):
         files.extend(p for p in folder.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts
-                     and not any(p.is_relative_to(s) for s in skip))
+                     and _in_results(p))
     return sorted(files)
 
 
 # Libraries whose behaviour shapes a result: a new version may read a PDF or a pattern
 # differently, so it invalidates every cached result, as a new Python does.
-LIBRARIES = ("pypdfium2", "pdfplumber", "pdfminer.six", "spacy", "regex", "rapidfuzz", "PyYAML")
+# (pyspellchecker's word list decides which split words are joined; lxml reads web pages.)
+LIBRARIES = ("pypdfium2", "pdfplumber", "pdfminer.six", "spacy", "regex", "rapidfuzz", "PyYAML",
+             "pyspellchecker", "lxml")
 
 
 @lru_cache(maxsize=1)
@@ -86,7 +92,6 @@ def _digest(paths) -> str:
 def pipeline_fingerprint() -> str:
     """The common stages: every source file not owned by one programme."""
     owned = {ROOT / name for names in PROGRAMME_SOURCES.values() for name in names}
-    owned |= {ROOT / name for name in NOT_IN_RESULTS}
     return _digest(p for p in _source_files() if p not in owned)
 
 

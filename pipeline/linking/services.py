@@ -313,6 +313,7 @@ def _fuzzy(area: str, context: str | None) -> dict:
                 candidates.append((service_id, name, score))
     shown = [f"{sid} ({score:.0f})" for sid, _, score in candidates[:3]]
     accepted = []
+    printed = CompactText(context) if context else None  # the report's text, read once
     for service_id, name, score in candidates:
         registered = _word_core(_spelling().get(name, name))
         if len(registered) != len(words):
@@ -327,8 +328,8 @@ def _fuzzy(area: str, context: str | None) -> dict:
         misprint = edit and len(right) >= (rules["min_length_substitution"] if edit == "substitute"
                                            else rules["min_length_edit"])
         confirmed = 0
-        if context and edit and score >= rules["min_ratio"]:  # one edit still: "Stafford" is no misprint of Trafford
-            confirmed = sum(1 for _ in CompactText(context).find_all(_spelling().get(name, name)))
+        if printed and edit and score >= rules["min_ratio"]:  # one edit still: "Stafford" is no misprint of Trafford
+            confirmed = sum(1 for _ in printed.find_all(_spelling().get(name, name)))
         if misprint or confirmed >= rules["confirmations"]:
             accepted.append((service_id, name, score, edit, confirmed))
     if len({a[0] for a in accepted}) == 1:
@@ -384,13 +385,17 @@ def service_name_at(text: str, start: int, end: int | None = None) -> tuple[int,
         return None
     # "Nottingham City", "Southampton City Council": the printed area keeps a wrapper
     # word that follows the place.
-    suffix = _ADMIN_SUFFIX.match(text, places_end)
+    suffix = _printed_suffix().match(text, places_end)
     if suffix and _ends_a_word(text, suffix.end()):
         places_end = suffix.end()
     return ct.offsets[first], places_end
 
 
-_ADMIN_SUFFIX = regex.compile(r"[ \t]+(?:City|County|Borough)(?:[ \t]+Council)?(?![\w'])")
+@lru_cache(maxsize=1)
+def _printed_suffix():
+    words = sorted(load_model("area_names.yml")["printed_suffixes"], key=len, reverse=True)
+    return regex.compile(r"[ \t]+(?:" + "|".join(r"[ \t]+".join(map(regex.escape, w.split())) for w in words)
+                         + r")(?![\w'])")
 
 
 def _after_wrappers(key: str, at: int) -> int:

@@ -277,7 +277,7 @@ class Table:
             **{key: re.compile(nf[key], re.IGNORECASE)
                for key in ("sample_before", "sample_after", "comparator_before", "comparator_after",
                            "change_before", "change_before_range", "change_after", "survey", "survey_before",
-                           "example_before")},
+                           "example_before", "score_before")},
             # "of (the) (up to two words) staff", the words not being a counted unit
             "other_population": re.compile(
                 r"^\s*(?:of\s+)?(?:(?:the|these|those|their|our|all|its|his|her)\s+)?"
@@ -940,8 +940,8 @@ class QuantityContext:
         kind = cand.kind
         if kind in ("count", "count_of") and (nf["sample_before"].search(before) or nf["sample_after"].match(after)):
             return "sample_size"  # "We looked at 30 cases"
-        if re.search(r"\b(?:score|scored|scores|scoring)\s+(?:of\s+|was\s+|were\s+|is\s+|at\s+)?$", before, re.IGNORECASE):
-            return "score"  # "an Asset score of 24 out of 48", "the average Asset score was 18 out of 64"
+        if nf["score_before"].search(before):
+            return "score"  # "an Asset score of 24 out of 48"
         # "Compared with 65% nationally, 80% of cases ...": a clause with a figure of its own
         # before a comma is that figure's comparator, not this one's.
         head, comma, tail = before.rpartition(",")

@@ -504,7 +504,7 @@ def context_facts(doc: Document) -> list[dict]:
         match = compiled(rule["pattern"]).search(text, start, end)
         if not match:
             continue
-        comparator, note = comparator_of(match, rule)
+        comparator, note, same_as_area = comparator_of(match, rule)
         if rule["unit"] == "%" and comparator is not None and not 0 <= comparator <= 100:
             # A misprint or a misread: a share cannot be over 100%. Kept as evidence only.
             comparator, note = None, f"the England/Wales figure printed ({comparator:g}%) is not a percentage, so it is not stored"
@@ -515,22 +515,23 @@ def context_facts(doc: Document) -> list[dict]:
                 continue  # not a share: a misread figure is never stored as one
             rows.append({"measure": measure, "value": value, "unit": rule["unit"],
                          "comparator_label": spec["comparator_label"] if comparator is not None or note else None,
-                         "comparator_value": value if note and note.startswith("England/Wales figure not printed") else comparator,
+                         "comparator_value": value if same_as_area else comparator,
                          "note": "; ".join(p for p in (label, base_note, note) if p) or None,
                          **provenance(doc, *match.span())})
     return rows
 
 
-def comparator_of(match, rule: dict) -> tuple[float | None, str | None]:
-    """(the comparator's value, a note when it is only implied by "the same as the average")."""
+def comparator_of(match, rule: dict) -> tuple[float | None, str | None, bool]:
+    """(the comparator's value, a note, whether the comparator is only implied by "the same
+    as the average": then it is the area's own value)."""
     tail = match["tail"] if "tail" in match.groupdict() and match["tail"] else ""
     if rule.get("comparator"):
         found = compiled(rule["comparator"]).search(tail)
         if found:
-            return float(found["value"]), None
+            return float(found["value"]), None, False
     if tail and rx("context", "same_as_comparator").search(tail):
-        return None, "England/Wales figure not printed: the report says it was the same as the area's"
-    return None, None
+        return None, "England/Wales figure not printed: the report says it was the same as the area's", True
+    return None, None, False
 
 
 def labelled_values(values: str) -> list[tuple[float, str | None]]:

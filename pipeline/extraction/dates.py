@@ -13,9 +13,9 @@ WELSH_MONTHS = ("ionawr", "chwefror", "mawrth", "ebrill", "mai", "mehefin", "gor
                 "hydref", "tachwedd", "rhagfyr")
 MONTHS.update({name: number for number, name in enumerate(WELSH_MONTHS, start=1)})
 
-MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
-         r"|Ionawr|Chwefror|Mawrth|Ebrill|Mai|Mehefin|Gorffennaf|Awst|Medi|Hydref|Tachwedd|Rhagfyr"
-         r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?")
+# Any month name above, longest first (to be compiled case-insensitively); also the
+# `{MONTH}` of models/metadata.yml's patterns.
+MONTH = r"(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 DAY = r"(?:[0-3]?\d)(?:st|nd|rd|th)?"
 YEAR = r"(?:19|20)\d{2}"
 RANGE_SEP = r"\s*(?:-|to|until|and)\s*"

@@ -31,7 +31,7 @@ def _expand(pattern: str, macros: dict) -> str:
 @lru_cache(maxsize=None)
 def _rules():
     spec = load_model("metadata.yml")
-    macros = dict(spec["macros"])
+    macros = {"MONTH": dates.MONTH, **spec["macros"]}  # month names, English and Welsh: dates.MONTHS
     # Macros may use earlier macros; expand until stable.
     for _ in range(5):
         for key, value in macros.items():

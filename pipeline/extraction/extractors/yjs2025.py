@@ -51,6 +51,7 @@ class Element:
     name: str
     area: str  # the code of the area it belongs to
     sample: str | None  # the sample its "% yes" is over; None for an organisational judgement
+    also_named: tuple = ()  # other wordings reports print it in
 
     @property
     def is_area(self) -> bool:
@@ -65,6 +66,7 @@ class Framework:
     sample_statements: dict
     sample_bounds: dict
     elements: tuple
+    sample_headings: dict  # sample kind -> words of a section heading that speaks of it, in order
     key_question_bands: list | None
     overall_bands: list | None
 
@@ -86,13 +88,15 @@ def load_framework() -> Framework:
     elements = []
     for domain in spec["domains"]:
         for standard in domain["standards"]:
-            elements.append(Element(standard["code"], standard["name"], standard["code"], domain.get("sample")))
+            elements.append(Element(standard["code"], standard["name"], standard["code"], domain.get("sample"),
+                                    tuple(standard.get("also_named", ()))))
             organisational = set(standard.get("organisational", []))
             for code, question in (standard.get("questions") or {}).items():
                 elements.append(Element(code, question, standard["code"],
                                         None if code in organisational else domain.get("sample")))
     return Framework(PROGRAMME, spec["rating_scores"], spec["percent_tolerance"], spec["sample_statements"],
                      spec.get("sample_bounds") or {}, tuple(elements),
+                     {h["sample"]: re.compile(h["words"], re.IGNORECASE) for h in spec["sample_headings"]},
                      spec.get("key_question_bands"), spec.get("overall_bands"))
 
 
@@ -103,10 +107,9 @@ def _words(text: str) -> str:
 
 
 def name_pattern(element: Element) -> str:
-    """An element by its code or its words; an area also as "work done with ..."."""
-    words = _words(element.name)
-    if element.is_area:
-        words = words.replace(r"with", r"(?:done\s+|delivered\s+)?with", 1)
+    """An element by its code or its words (any of its wordings: "work done with ...")."""
+    words = "|".join(_words(name) for name in (element.name, *element.also_named))
+    words = f"(?:{words})" if element.also_named else words
     return rf"(?:{re.escape(element.code)}\b\.?\s*)?{words}\??|{re.escape(element.code)}(?![\d.])"
 
 
@@ -293,10 +296,7 @@ def findings(doc: Document, fw: Framework, samples: dict, skip: list) -> list:
     for block in doc.blocks(breaks_before=is_heading):
         if title := heading_of(block[0]):  # a heading opens the block (a text export has no blank line after it)
             section, block = title, block[1:]
-            if re.search(r"victim", title, re.IGNORECASE):
-                area = "victim_cases"
-            elif re.search(r"children|assessing|planning|delivery", title, re.IGNORECASE):
-                area = "children_cases"
+            area = next((kind for kind, words in fw.sample_headings.items() if words.search(title)), area)
             if not block:
                 continue
         sample = samples.get(area or "children_cases")

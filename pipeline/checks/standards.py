@@ -190,10 +190,14 @@ def overall_printed_alike(statements: list) -> list:
                   not problems, "; ".join(problems) or " | ".join(prov["evidence"] for *_, prov in statements))]
 
 
-def sample_sizes_printed_alike(fw, statements: list) -> list:
+def sample_sizes_printed_alike(fw, statements: list, *, require: bool = True) -> list:
+    """One size per sample wherever it is stated; `require`: a sample never stated fails
+    (a 2025 report's web page may state only some of its samples: not required there)."""
     rows = []
     for kind in fw.sample_statements:
         values = [(n, prov) for k, n, prov in statements if k == kind]
+        if not values and not require:
+            continue
         distinct = sorted({n for n, _ in values})
         problem = ("no statement of this sample's size was found" if not values else
                    f"the report states different sizes: {', '.join(map(str, distinct))}" if len(distinct) > 1 else "")

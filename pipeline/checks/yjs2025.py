@@ -11,7 +11,7 @@ each sample's size stated alike. Each check returns a `validations` row; nothing
 
 from __future__ import annotations
 
-from .standards import check, fraction_for
+from .standards import check, fraction_for, sample_sizes_printed_alike
 
 
 def validate(fw, doc, *, statements, overall, judgements, sample_statements, recommendations,
@@ -25,7 +25,7 @@ def validate(fw, doc, *, statements, overall, judgements, sample_statements, rec
         *ratings_printed_alike(fw, doc, statements),
         *percentages_achievable(fw, doc, judgements, samples),
         *counts_agree(fw, doc, judgements, samples),
-        *samples_printed_alike(fw, sample_statements),
+        *sample_sizes_printed_alike(fw, sample_statements, require=False),
         *samples_within_published_bounds(fw, samples, sample_statements),
         *([check("recommendations_found", "numbered or bulleted recommendations under 'Recommendations'",
                  str(len(recommendations)), bool(recommendations),
@@ -119,20 +119,6 @@ def counts_agree(fw, doc, judgements: list, samples: dict) -> list:
         rows.append(check("case_count_consistent", f"{j.code}: k <= n <= the sample, and k/n as the printed %",
                           f"{j.code}: {j.count}/{j.denominator}" + (f", {j.percent_yes:g}%" if j.percent_yes is not None else ""),
                           not problems, "; ".join(problems) or doc.span(j.start, j.end).text[-120:]))
-    return rows
-
-
-def samples_printed_alike(fw, statements: list) -> list:
-    rows = []
-    for kind in fw.sample_statements:
-        values = [(n, prov) for k, n, prov in statements if k == kind]
-        distinct = sorted({n for n, _ in values})
-        if len(distinct) < 2:
-            continue
-        rows.append(check("sample_size_printed_alike", f"one {kind.replace('_', ' ')} size wherever it is stated",
-                          ", ".join(map(str, distinct)), False,
-                          f"the report states different sizes: {', '.join(map(str, distinct))}: "
-                          + " | ".join(prov["evidence"] for _, prov in values)))
     return rows
 
 

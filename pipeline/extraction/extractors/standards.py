@@ -81,12 +81,6 @@ def load_framework(programme: str) -> Framework:
                      spec["percent_tolerance"], spec["sample_statements"])
 
 
-def _words(name: str) -> str:
-    """A printed name as a pattern that survives line wraps and spacing noise, a stray space
-    inside a word included ("Partners hips and services")."""
-    return loose_pattern(name)
-
-
 # ---------------------------------------------------------------- where things are
 
 
@@ -159,7 +153,7 @@ def _recommendations_end(doc: Document, start: int, end: int) -> int:
 
 def _domain_heading(doc: Document, fw: Framework, domain: tuple, start: int, end: int | None = None):
     number, name = domain
-    rx = re.compile(rf"^[ \t]*{number}\.?[ \t]+(?P<name>{_words(name)})[ \t]*$", re.IGNORECASE | re.MULTILINE)
+    rx = re.compile(rf"^[ \t]*{number}\.?[ \t]+(?P<name>{loose_pattern(name)})[ \t]*$", re.IGNORECASE | re.MULTILINE)
     return rx.search(doc.text, start, end if end is not None else len(doc.text))
 
 
@@ -193,7 +187,7 @@ def _split_row(rest: str, standard: Standard, fw: Framework) -> tuple[str, str]:
     at_end = re.search(rf"[ \t]+['\"‘’]?(?:{fw.rating_pattern})['\"‘’]?\.?$", text, re.IGNORECASE)
     if at_end:
         return text[: at_end.start()].strip(), text[at_end.start():].strip()
-    named = re.match(rf"{_words(standard.name)}\b", text, re.IGNORECASE)
+    named = re.match(rf"{loose_pattern(standard.name)}\b", text, re.IGNORECASE)
     if named:  # the framework's name, then whatever the report printed as the rating
         return named.group(0), text[named.end():].strip()
     return text, ""

@@ -36,7 +36,7 @@ from ..judgement import about_an_earlier_inspection
 from ..quantities import read_sentence
 from . import register
 from .standards import LEAD_IN, ITEM, find_line, lines_between, recommendations, sample_rows, sentences
-from .standards import sample_statements as standards_samples
+from .standards import sample_statements
 
 PROGRAMME = "YJS-2025"
 QUOTE = "['\"‘’“”]"
@@ -252,11 +252,6 @@ def key_question_rows(doc: Document, found: list) -> list:
 # ---------------------------------------------------------------- samples
 
 
-def sample_statements(doc: Document, fw: Framework) -> list:
-    """Every statement of a sample's size: (kind, n, provenance), in document order."""
-    return standards_samples(doc, fw)
-
-
 # ---------------------------------------------------------------- sections, recommendations, findings
 
 
@@ -335,7 +330,7 @@ def extract(doc: Document, context: dict) -> dict:
     overall = overall_statements(doc, fw)
     overall_rating = next((s.rating for s in overall if s.rating), None)
     found = judgements(doc, fw)
-    sample_found = sample_statements(doc, fw)
+    sample_found = sample_statements(doc, fw)  # the standards extractor's reader, over this framework's patterns
     samples = sample_rows(sample_found)
     sizes = {row["kind"]: row["n"] for row in samples}
     region = recommendations_region(doc)

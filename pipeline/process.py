@@ -159,7 +159,7 @@ def process_file(path, sha256=None, **load_options) -> Outcome:
 def warm_up() -> None:
     """Load, once, what every document needs (the extractors, the NLP pipeline, the rule
     tables, the service register), so that forked workers start with it in memory."""
-    from .linking import link
+    from .linking import services, themes
     from .extraction import metadata
     from .extraction.extractors import _all  # noqa: F401
     from .models import MODELS_DIR, load_model
@@ -173,7 +173,7 @@ def warm_up() -> None:
     metadata._rules()
     from .reading import artefacts
     artefacts.english_words()
-    link.load_services()
-    link._name_index()
-    link._keyword_patterns()
+    services.load_services()
+    services._name_index()
+    themes._keyword_patterns()
     find_quantities("In almost three-quarters of cases, all except two of the 20, the plan was good.", 20)

@@ -164,7 +164,9 @@ def test_registry_is_consistent():
         if service["kind"] == "combined":
             assert set(service["gss_codes"]) <= la_codes, service["id"]
     # No two services share a name once YOT/YOS/YJS, "&" and punctuation are folded.
-    assert all(len(ids) == 1 for ids in link._name_index().values())
+    from pipeline.linking.services import _name_index
+
+    assert all(len(ids) == 1 for ids in _name_index().values())
 
 
 # --- lineage -------------------------------------------------------------------------

@@ -19,9 +19,9 @@ from __future__ import annotations
 from .lineage import (LINEAGE_COLUMNS, LINEAGE_EXTRA_COLUMNS, LINEAGE_STATEMENTS,  # noqa: F401
                       lineage_from_text, lineage_rows, merge_lineage, sentences)
 from .services import (LIST_SEPARATOR, MEMBERSHIP_COLUMNS, SERVICE_EXTRA_COLUMNS,  # noqa: F401
-                       _name_index, area_validation, load_services, membership_rows, normalise_name,
+                       area_validation, load_services, membership_rows, normalise_name,
                        resolve_area, service_rows, services_by_id)
-from .themes import (LINK_TABLES, _keyword_patterns, crosswalk_rows, mapping_for,  # noqa: F401
+from .themes import (LINK_TABLES, crosswalk_rows, mapping_for,  # noqa: F401
                      programme_codes, stage_for, theme_for, theme_for_finding, theme_for_heading,
                      theme_for_text, theme_names, theme_rows)
 

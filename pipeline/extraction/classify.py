@@ -188,9 +188,11 @@ def classify(doc: Document) -> Classification:
         missing.append("its opening never mentions youth offending or youth justice work")
     missing.append("it has no youth inspection programme's title")
     found = f" (found only {_quoted(publisher + youth)})" if publisher or youth else ""
+    # Another inspectorate named in a document the inspectorate published is a mention, not its author.
+    looks_like = _looks_like(doc, rules) if _total(publisher) < publisher_threshold else ""
     return Classification(None, False,
                           "not an HM Inspectorate of Probation youth offending inspection report: "
-                          f"{' and '.join(missing)}{found}{_looks_like(doc, rules)}", scores, evidence + youth)
+                          f"{' and '.join(missing)}{found}{looks_like}", scores, evidence + youth)
 
 
 def _looks_like(doc: Document, rules: dict) -> str:

@@ -69,13 +69,18 @@ def _latest(a: str, b: str) -> str:
 #   predecessor  a service it descends from (service_lineage, followed back transitively):
 #                its reports from before the change took effect (`effective`, else `year`);
 #   combined     a combined service that delivered its youth justice (service_memberships),
-#                while it was a member (until it left, else until the combined service
-#                ended): Telford and Wrekin's history holds West Mercia's reports, and those
+#                while it was a member (from when it joined, else the combined service's
+#                start; until it left, else until the combined service ended; an authority
+#                hosting the service of areas split from it, as Northamptonshire does, ends
+#                as an authority while the service goes on, so its end does not count): Telford and Wrekin's history holds West Mercia's reports, and those
 #                of Shropshire, Telford and Wrekin, of which it was a member too. A combined
 #                service's own predecessors are not followed from there: they covered
 #                other areas (West Mercia also replaced Worcestershire and Herefordshire).
 #   member       for a combined service, its members' own reports from before they joined.
 # Several paths may lead to one ancestor (a diamond); service_timeline keeps the shortest.
+# A membership `m` of service `c`: its dates, else those of `c` when it is a combined service.
+_MEMBER_FROM = "coalesce(m.joined, CASE WHEN c.kind = 'combined' THEN coalesce(c.active_from_date, c.active_from) END)"
+_MEMBER_TO = "coalesce(m.left, CASE WHEN c.kind = 'combined' THEN coalesce(c.active_to_date, c.active_to) END)"
 SERVICE_ANCESTRY = f"""
 CREATE VIEW service_ancestry AS
 WITH RECURSIVE ancestry(service_id, ancestor_id, depth, path, relation, change_year, change_kind,
@@ -91,8 +96,7 @@ WITH RECURSIVE ancestry(service_id, ancestor_id, depth, path, relation, change_y
   UNION
   SELECT a.service_id, m.service_id, a.depth + 1, m.service_id || ' ⊃ ' || a.path, 'combined',
          a.change_year, coalesce(a.change_kind, 'part of'),
-         {_latest('a.valid_from', 'm.joined')},
-         {_earliest('a.valid_to', "coalesce(m.left, c.active_to_date, c.active_to)")}
+         {_latest('a.valid_from', _MEMBER_FROM)}, {_earliest('a.valid_to', _MEMBER_TO)}
   FROM ancestry a JOIN service_memberships m ON m.local_authority_id = a.ancestor_id
   JOIN services c ON c.id = m.service_id
   WHERE a.depth < {MAX_LINEAGE_DEPTH} AND a.relation IN ('own', 'predecessor')

@@ -475,11 +475,15 @@ def test_an_inspection_page_without_its_facts_box_is_an_error_naming_the_selecto
     assert f"error: {A}/hmiprobation/inspections/southamptonyos/: page not recognised: selector `div#inspection-meta` found no facts box" in err
 
 
-def test_usage_errors_exit_2(register, tmp_path):
-    result = CliRunner().invoke(cli, ["fetch", "--since", "2021", "--until", "2020", "--register", str(register)])
+def test_usage_errors_exit_2(site, register, tmp_path):
+    # Always pointed at the local site and a temporary folder: were a check ever to run
+    # after the client starts, the test must still not reach the real site or ./corpus.
+    local = ["--mirror", site.mirror, "--out", str(tmp_path / "corpus"), "--register", str(register)]
+    result = CliRunner().invoke(cli, ["fetch", "--since", "2021", "--until", "2020", *local])
+    assert result.exit_code == 2 and "--since 2021 is after --until 2020" in result.output
+    result = CliRunner().invoke(cli, ["fetch", "--programme", "XYZ", *local])
     assert result.exit_code == 2
-    result = CliRunner().invoke(cli, ["fetch", "--programme", "XYZ"])
-    assert result.exit_code == 2
+    assert site.log == [] and not (tmp_path / "corpus").exists()
 
 
 # -- the parts --------------------------------------------------------------------------

@@ -84,7 +84,7 @@ PARAGRAPHS = {
 }
 
 # (section, quantity as printed) → (interval as in models/quantifiers.yml, count, denominator).
-# None: read as a number but not a quantity of the cases inspected (NOT_QUANTITIES says why).
+# None: printed, but not a quantity of the cases inspected, so not read as one.
 QUANTITIES = {
     "wandsworth": {
         ("1.1", "three-quarters"): ("[0.75, 0.75]", 15, 20),  # PSRs in three-quarters of the 20 cases

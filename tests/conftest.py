@@ -67,3 +67,41 @@ def doc():
 @pytest.fixture
 def result():
     return corpus_result
+
+
+# --- the served site -------------------------------------------------------------------
+
+def datasette_for(db_path):
+    """Datasette as `inspections serve` configures it, over one database file."""
+    from datasette.app import Datasette
+
+    from pipeline.site.serve import SETTINGS, datasette_metadata
+
+    return Datasette(immutables=[str(db_path)], metadata=datasette_metadata("inspections"), settings=SETTINGS)
+
+
+def get(ds, path):
+    """A request through Datasette's own test client."""
+    import asyncio
+
+    return asyncio.run(ds.client.get(path))
+
+
+@pytest.fixture(scope="session")
+def corpus_site(corpus_db):
+    """The corpus database, served."""
+    return datasette_for(corpus_db)
+
+
+def build_with_source_url(tmp_path, name: str, content: bytes, url: str):
+    """A database built from one input saved as `name`, its manifest giving its public URL
+    (what links a value's page or section to the published report). Returns its path."""
+    from pipeline.build import build
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / name).write_bytes(content)
+    (folder / "manifest.csv").write_text(f"file,source_url\n{name},{url}\n", encoding="utf-8")
+    build([str(folder)], tmp_path / "inspections.db")
+    return tmp_path / "inspections.db"
+

@@ -4,23 +4,15 @@ import asyncio
 
 import pytest
 import sqlite_utils
-from datasette.app import Datasette
 
-from pipeline.build import build
-from pipeline.site.serve import SETTINGS, datasette_args, datasette_metadata
+from pipeline.site.serve import datasette_args, datasette_metadata
 
-from .conftest import CORPUS
+from .conftest import CORPUS, build_with_source_url, datasette_for, get
 
 
 @pytest.fixture(scope="module")
-def served(corpus_db):
-    db_path = corpus_db
-    ds = Datasette(immutables=[str(db_path)], metadata=datasette_metadata("inspections"), settings=SETTINGS)
-    return ds, db_path
-
-
-def get(ds, path):
-    return asyncio.run(ds.client.get(path))
+def served(corpus_site, corpus_db):
+    return corpus_site, corpus_db
 
 
 def test_reports_json_api(served):
@@ -230,14 +222,9 @@ def test_page_cells_link_to_the_published_report_page(tmp_path):
     """With a public URL in the manifest, a row's page number links to that page of the PDF."""
     from pipeline.reading.render import render_text_to_pdf
 
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    render_text_to_pdf((CORPUS / "2013-sqs-wandsworth.txt").read_text(encoding="utf-8"), folder / "wandsworth.pdf")
+    pdf = render_text_to_pdf((CORPUS / "2013-sqs-wandsworth.txt").read_text(encoding="utf-8"), tmp_path / "w.pdf")
     url = "https://www.justiceinspectorates.gov.uk/hmiprobation/example-wandsworth.pdf"
-    (folder / "manifest.csv").write_text(f"file,source_url\nwandsworth.pdf,{url}\n", encoding="utf-8")
-    build([str(folder)], tmp_path / "inspections.db")
-    ds = Datasette(immutables=[str(tmp_path / "inspections.db")], metadata=datasette_metadata("inspections"),
-                   settings=SETTINGS)
+    ds = datasette_for(build_with_source_url(tmp_path, "wandsworth.pdf", pdf.read_bytes(), url))
     rows = get(ds, "/inspections/findings.json?_shape=array&_size=max").json()
     page = next(r["page"] for r in rows if r["page"])
     html = get(ds, "/inspections/findings?_size=max").text

@@ -20,6 +20,8 @@ from pipeline.process import document_from, extract_document, process_file
 from pipeline.reading.load import LoadError, load
 from pipeline.reading.render import render_text_to_pdf
 
+from .conftest import build_with_source_url, datasette_for, get
+
 REAL = Path(__file__).resolve().parent / "fixtures" / "real" / "yjs2025"
 PAGE = REAL / "wakefield-2025-page.html"
 STORED = REAL / "wakefield-2025-opening.txt"
@@ -200,28 +202,17 @@ def test_pdf_and_text_results_carry_no_anchor(doc):
 def test_a_web_page_reports_values_link_to_their_section_of_the_published_page(tmp_path):
     # Web pages have no page numbers: a value's evidence links to the section it sits in,
     # `source_url#<heading id>`, on the report page and in the tables.
-    from datasette.app import Datasette
-
-    from pipeline.site.serve import SETTINGS, datasette_metadata
-
-    folder = tmp_path / "in"
-    folder.mkdir()
-    (folder / PAGE.name).write_bytes(PAGE.read_bytes())
     url = ("https://hmiprobation.justiceinspectorates.gov.uk/document/"
            "an-inspection-of-youth-justice-work-with-children-and-victims-in-wakefield-2025")
-    (folder / "manifest.csv").write_text(f"file,source_url\n{PAGE.name},{url}\n", encoding="utf-8")
-    build([str(folder)], tmp_path / "inspections.db")
-    db = sqlite3.connect(tmp_path / "inspections.db")
+    db_path = build_with_source_url(tmp_path, PAGE.name, PAGE.read_bytes(), url)
+    db = sqlite3.connect(db_path)
     report_id, = db.execute("SELECT id FROM reports").fetchone()
     anchor, evidence = db.execute("SELECT anchor, evidence FROM metadata_evidence WHERE field = 'overall_rating'").fetchone()
     assert (anchor, evidence) == ("foreword", "Overall, Wakefield YJS was rated as 'Good'")
-    ds = Datasette(immutables=[str(tmp_path / "inspections.db")], metadata=datasette_metadata("inspections"),
-                   settings=SETTINGS)
-    import asyncio
-
-    page = asyncio.run(ds.client.get(f"/inspections/reports/{report_id}")).text
+    ds = datasette_for(db_path)
+    page = get(ds, f"/inspections/reports/{report_id}").text
     assert f'href="{url}#{anchor}"' in page and "its section of the published web page" in page
-    table = asyncio.run(ds.client.get("/inspections/metadata_evidence?_size=max")).text
+    table = get(ds, "/inspections/metadata_evidence?_size=max").text
     assert f'href="{url}#{anchor}"' in table
 
 

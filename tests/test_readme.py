@@ -1,13 +1,11 @@
 """The README's promises, checked: every JSON API call it shows answers on the corpus."""
 
-import asyncio
 import re
 from pathlib import Path
 
 import pytest
-from datasette.app import Datasette
 
-from pipeline.site.serve import SETTINGS, datasette_metadata
+from .conftest import get
 
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -24,12 +22,8 @@ CALLS = re.findall(r"curl '(http://127\.0\.0\.1:8001[^']+)'", readme_section("Qu
 
 
 @pytest.fixture(scope="module")
-def ds(corpus_db):
-    return Datasette(immutables=[str(corpus_db)], metadata=datasette_metadata("inspections"), settings=SETTINGS)
-
-
-def get(ds, path):
-    return asyncio.run(ds.client.get(path))
+def ds(corpus_site):
+    return corpus_site
 
 
 def test_the_readme_shows_every_canned_query():

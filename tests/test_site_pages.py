@@ -4,7 +4,6 @@ rendered HTML, and checked against extracted/ where the reviewed JSON holds them
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 import shutil
@@ -12,11 +11,9 @@ import sqlite3
 from html.parser import HTMLParser
 
 import pytest
-from datasette.app import Datasette
 
-from pipeline.site.serve import SETTINGS, datasette_metadata
 
-from .conftest import CORPUS, ROOT
+from .conftest import CORPUS, ROOT, build_with_source_url, datasette_for, get
 
 EXTRACTED = ROOT / "extracted"
 
@@ -86,12 +83,8 @@ class Tree(HTMLParser):
 # --- fixtures ------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def ds(corpus_db):
-    return Datasette(immutables=[str(corpus_db)], metadata=datasette_metadata("inspections"), settings=SETTINGS)
-
-
-def get(ds, path):
-    return asyncio.run(ds.client.get(path))
+def ds(corpus_site):
+    return corpus_site
 
 
 def page(ds, path) -> Node:
@@ -271,18 +264,13 @@ def test_findings_are_folded_where_ratings_or_scores_lead(ds):
 
 def test_page_links_to_the_published_report_when_its_url_is_known(tmp_path):
     """With a source_url, values read from a page link to that page of the published PDF."""
-    from pipeline.build import build
     from pipeline.reading.render import render_text_to_pdf
 
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    render_text_to_pdf((CORPUS / "2016-sqs-norfolk.txt").read_text(encoding="utf-8"), folder / "norfolk.pdf")
+    pdf = render_text_to_pdf((CORPUS / "2016-sqs-norfolk.txt").read_text(encoding="utf-8"), tmp_path / "n.pdf")
     url = "https://www.justiceinspectorates.gov.uk/hmiprobation/example-norfolk.pdf"
-    (folder / "manifest.csv").write_text(f"file,source_url\nnorfolk.pdf,{url}\n", encoding="utf-8")
-    build([str(folder)], tmp_path / "inspections.db")
-    ds = Datasette(immutables=[str(tmp_path / "inspections.db")], metadata=datasette_metadata("inspections"),
-                   settings=SETTINGS)
-    conn = sqlite3.connect(tmp_path / "inspections.db")
+    db_path = build_with_source_url(tmp_path, "norfolk.pdf", pdf.read_bytes(), url)
+    ds = datasette_for(db_path)
+    conn = sqlite3.connect(db_path)
     finding_page = conn.execute("SELECT page FROM findings WHERE text LIKE 'Sufficient efforts had been made%'").fetchone()[0]
     doc = page(ds, "/inspections/reports/2016-sqs-norfolk")
     assert doc.find("a", cls="published").attrs["href"] == url
@@ -302,7 +290,7 @@ def test_pages_escape_what_the_database_holds(corpus_db, tmp_path):
     conn.execute("UPDATE services SET notes = ? WHERE id = 'norfolk'", (hostile,))
     conn.commit()
     conn.close()
-    ds = Datasette(immutables=[str(copy)], metadata=datasette_metadata("inspections"), settings=SETTINGS)
+    ds = datasette_for(copy)
     for path in ("/inspections/reports/2016-sqs-norfolk", "/inspections/services/norfolk"):
         html = get(ds, path).text
         assert "<script>alert" not in html and "<img src=x" not in html, path
@@ -322,7 +310,7 @@ def test_a_framework_the_site_does_not_know_renders_by_code(corpus_db, tmp_path)
                  "'10.1 A standard numbered past nine Inadequate')")
     conn.commit()
     conn.close()
-    ds = Datasette(immutables=[str(copy)], metadata=datasette_metadata("inspections"), settings=SETTINGS)
+    ds = datasette_for(copy)
     doc = page(ds, "/inspections/reports/2020-yos-2018-southampton")
     grid = doc.find("div", cls="ratings-grid")
     assert [h.text() for h in grid.find_all("h3")] == ["1. Domain 1", "2. Domain 2", "3. Domain 3", "10. Domain 10"]

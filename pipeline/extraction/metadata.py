@@ -19,8 +19,6 @@ from ..linking.services import is_not_a_service, registry_spelling, service_name
 from ..models import load_model
 from ..reading.document import Document
 
-FIELDS = ("title", "area", "publication_date", "fieldwork_start", "fieldwork_end",
-          "lead_inspector", "isbn", "previous_inspection_year")
 FLAGS = regex.IGNORECASE | regex.MULTILINE
 
 

@@ -96,3 +96,11 @@ def test_a_judgement_of_an_earlier_inspection_is_not_this_reports():
     assert [(r["code"], r["judgement"]) for r in rows] == [("1", "Satisfactory")]
     assert rows[0]["evidence"] == "Reducing reoffending\tSatisfactory".replace("\t", " ")
     assert all(v["passed"] for v in checks)
+
+
+def test_an_area_judged_only_at_an_earlier_inspection_gets_no_judgement():
+    # Before, an earlier inspection's judgement stood in when the report printed no other.
+    text = "Summary\n\nAt our last inspection in 2012, work to reduce reoffending was poor.\n"
+    assert fji.judgement_statements(document_from_text(text))  # the sentence is read ...
+    rows, _ = fji.judgements(document_from_text(text))
+    assert rows == []  # ... but is not this report's judgement

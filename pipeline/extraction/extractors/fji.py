@@ -58,7 +58,9 @@ def judgements(doc: Document) -> tuple[list, list]:
     scale = rules["scale"]
     rows, validations = [], []
     for code, found in sorted(judgement_statements(doc).items()):
-        statements = [s for s in found if s[3] == "row" or not about_an_earlier_inspection(doc.text, s[1])] or found
+        statements = [s for s in found if s[3] == "row" or not about_an_earlier_inspection(doc.text, s[1])]
+        if not statements:
+            continue  # only an earlier inspection's judgement is printed: no row rather than a wrong one
         word, start, end, _ = next((s for s in statements if s[3] == "row"), statements[0])
         rows.append({"code": code, "area": rules["areas"][code]["label"], "judgement": word,
                      "score": len(scale) - 1 - scale.index(word), **provenance(doc, start, end)})

@@ -155,6 +155,18 @@ class Run:
             raise FetchError.for_status(url, answer.status)
         return answer
 
+    def _read(self, url: str, reader, spec: dict):
+        """(answer, page) of a page read by `reader` with `spec`'s selectors; None once a
+        failure or an unrecognised page has been reported."""
+        try:
+            answer = self._page(url)
+            return answer, reader(answer.text, answer.final_url, spec, self.settings.not_the_report)
+        except FetchError as exc:
+            self.fail(exc.url, exc.reason)
+        except StructureError as exc:
+            self.unrecognised(exc)
+        return None
+
     def discover_listing(self, source: Source) -> None:
         seen_pages: set[str] = set()
         title_words = [w.casefold() for w in source.listing.get("title_must_include_any", [])]
@@ -211,15 +223,10 @@ class Run:
                 self.add(Item(source.key, row["source_url"], _kind(row["file"]), link.url, row.get("title") or link.title,
                               row.get("published") or None, row.get("programme_hint") or None))
             return
-        try:
-            answer = self._page(link.url)
-            page = inspection_page(answer.text, answer.final_url, source.inspection_page, self.settings.not_the_report)
-        except FetchError as exc:
-            self.fail(exc.url, exc.reason)
+        read = self._read(link.url, inspection_page, source.inspection_page)
+        if read is None:
             return
-        except StructureError as exc:
-            self.unrecognised(exc)
-            return
+        _, page = read
         if page.report is None:
             self.fail(link.url, "no report PDF linked from the inspection page"
                       + (f" (only: {', '.join(o.title or o.url for o in page.others)})" if page.others else ""))
@@ -231,12 +238,11 @@ class Run:
                       source.programme_hint(link.title or page.title)))
 
     def discover_pages(self, source: Source) -> None:
-        urls = []
-        if source.pages_from_register:
-            for row in self.register:
-                if row.get("programme") in source.programmes and (row.get("landing_url") or "").startswith(source.base):
-                    if self._in_years(row.get("published")) and row["landing_url"] not in urls:
-                        urls.append(row["landing_url"])
+        urls = []  # the register's pages (pages_from_register: no listing of the site is verified)
+        for row in self.register:
+            if row.get("programme") in source.programmes and (row.get("landing_url") or "").startswith(source.base):
+                if self._in_years(row.get("published")) and row["landing_url"] not in urls:
+                    urls.append(row["landing_url"])
         for url in urls:
             self.found_urls.add(url)
             known = self.manifest.by_url(url)
@@ -248,15 +254,10 @@ class Run:
                         self.add(Item(source.key, row["source_url"], _kind(row["file"]), url, row.get("title"),
                                       row.get("published") or None, row.get("programme_hint") or None, role="alternative"))
                 continue
-            try:
-                answer = self._page(url)
-                page = document_page(answer.text, answer.final_url, source.document_page, self.settings.not_the_report)
-            except FetchError as exc:
-                self.fail(exc.url, exc.reason)
+            read = self._read(url, document_page, source.document_page)
+            if read is None:
                 continue
-            except StructureError as exc:
-                self.unrecognised(exc)
-                continue
+            answer, page = read
             if not self._in_years(page.published):
                 continue
             hint = source.programmes[0] if len(source.programmes) == 1 else None
